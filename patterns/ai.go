@@ -1,0 +1,6 @@
+package patterns
+
+// aiPatterns returns the built-in patterns of this catalog group.
+func aiPatterns() []Pattern {
+	return nil
+}

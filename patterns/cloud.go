@@ -1,0 +1,6 @@
+package patterns
+
+// cloudPatterns returns the built-in patterns of this catalog group.
+func cloudPatterns() []Pattern {
+	return nil
+}

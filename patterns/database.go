@@ -1,0 +1,6 @@
+package patterns
+
+// databasePatterns returns the built-in patterns of this catalog group.
+func databasePatterns() []Pattern {
+	return nil
+}
