@@ -162,6 +162,11 @@ type Pattern struct {
 	// TestMarkers are substrings of the secret that mark a test, sandbox or
 	// development value (for example "_test_").
 	TestMarkers []string
+	// LinkWith lists ids of patterns whose findings near a finding of this
+	// pattern (within LinkDistance bytes) belong to the same credential, such
+	// as an AWS access key id and its secret key. The engine gives linked
+	// findings the same non-zero Finding.Link.
+	LinkWith []string
 	// Uncertain records that the format is partly unconfirmed; findings of
 	// the pattern carry a lower confidence.
 	Uncertain bool
@@ -172,6 +177,10 @@ type Pattern struct {
 	// (false positives, hard negatives). Tests run them.
 	NonExamples []string
 }
+
+// LinkDistance is how near, in bytes, findings must be to be linked by
+// Pattern.LinkWith.
+const LinkDistance = 1024
 
 // DefaultMaxLen is the window reach used when Pattern.MaxLen is 0.
 const DefaultMaxLen = 256
