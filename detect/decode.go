@@ -1,0 +1,224 @@
+package detect
+
+import (
+	"encoding/base64"
+	"unicode/utf8"
+)
+
+// Encoded secrets are found by decoding only candidate regions: a run of
+// base64 around the base64 form of a distinctive keyword, a run of
+// percent-encoded text around %2F, %2B, %3D, %40 or %3A, and a JSON string
+// around \/ or \u00. Each region is at most maxDecodeRun bytes each side of
+// its trigger, decoded once, and rescanned with the whole catalog one level
+// deeper (DefaultDecodeDepth levels at most). Findings inside the decoded
+// bytes are mapped back to the encoded bytes that hold them.
+
+const maxDecodeRun = 16 << 10
+
+func isB64(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||
+		c == '+' || c == '/' || c == '-' || c == '_'
+}
+
+func isURLRun(c byte) bool {
+	return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '&' && c != '?' &&
+		c != '<' && c != '>' && c != '\\'
+}
+
+// runAround returns the maximal run [lo, hi) of bytes accepted by in around
+// pos, bounded to maxDecodeRun on each side.
+func runAround(src []byte, pos int, in func(byte) bool) (lo, hi int, cut bool) {
+	lo, hi = pos, pos
+	for lo > 0 && pos-lo < maxDecodeRun && in(src[lo-1]) {
+		lo--
+	}
+	cut = lo > 0 && in(src[lo-1])
+	for hi < len(src) && hi-pos < maxDecodeRun && in(src[hi]) {
+		hi++
+	}
+	return lo, hi, cut
+}
+
+// decodeJobs decodes the trigger regions recorded in st.jobs and appends
+// findings inside them, mapped to src offsets, to st.found.
+func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
+	var doneEnd [4]int // per encoding: end of the last decoded region
+	for _, j := range st.jobs {
+		if j.pos < doneEnd[j.enc] {
+			continue
+		}
+		switch j.enc {
+		case EncodingBase64:
+			lo, hi, cut := runAround(src, j.pos, isB64)
+			for hi < len(src) && src[hi] == '=' && hi-lo < 2*maxDecodeRun+2 {
+				hi++
+			}
+			doneEnd[j.enc] = hi
+			if !cut {
+				d.decodeBase64(st, src, lo, hi, depth)
+				continue
+			}
+			// The run was cut by the bound: its alignment is unknown, so
+			// try all four.
+			for a := 0; a < 4; a++ {
+				d.decodeBase64(st, src, lo+a, hi, depth)
+			}
+		case EncodingPercent, EncodingJSON:
+			in := isURLRun
+			if j.enc == EncodingJSON {
+				in = isJSONRun
+			}
+			lo, hi, _ := runAround(src, j.pos, in)
+			doneEnd[j.enc] = hi
+			d.decodeMapped(st, src, lo, hi, j.enc, depth)
+		}
+	}
+}
+
+// decodeBase64 decodes src[lo:hi] as base64 (standard or URL alphabet,
+// padded or not) and rescans the result.
+func (d *Detector) decodeBase64(st *state, src []byte, lo, hi, depth int) {
+	run := src[lo:hi]
+	for len(run) > 0 && run[len(run)-1] == '=' {
+		run = run[:len(run)-1]
+	}
+	if len(run)%4 == 1 {
+		run = run[:len(run)-1]
+	}
+	if len(run) < 8 {
+		return
+	}
+	enc := base64.RawStdEncoding
+	for _, c := range run {
+		if c == '-' || c == '_' {
+			enc = base64.RawURLEncoding
+			break
+		}
+	}
+	sub := d.pool.Get().(*state)
+	defer func() { sub.reset(); d.pool.Put(sub) }()
+	need := enc.DecodedLen(len(run))
+	if cap(sub.dec) < need {
+		sub.dec = make([]byte, need)
+	}
+	n, err := enc.Decode(sub.dec[:need], run)
+	if err != nil || n == 0 {
+		return
+	}
+	dec := sub.dec[:n]
+	inner := d.scan(sub, nil, dec, depth+1)
+	for _, f := range inner {
+		s := lo + f.Start/3*4
+		e := lo + (f.End+2)/3*4
+		if e > hi {
+			e = hi
+		}
+		d.addDecoded(st, f, s, e, EncodingBase64)
+	}
+}
+
+func isJSONRun(c byte) bool { return c >= ' ' && c != '"' }
+
+// decodeMapped undoes percent or JSON escapes in src[lo:hi], keeping a map
+// from decoded to source offsets, and rescans the result.
+func (d *Detector) decodeMapped(st *state, src []byte, lo, hi int, enc Encoding, depth int) {
+	sub := d.pool.Get().(*state)
+	defer func() { sub.reset(); d.pool.Put(sub) }()
+	dec, dmap := sub.dec[:0], sub.dmap[:0]
+	changed := false
+	for i := lo; i < hi; {
+		c := src[i]
+		switch {
+		case enc == EncodingPercent && c == '%' && i+2 < hi+0 && unhex(src[i+1]) >= 0 && unhex(src[i+2]) >= 0:
+			dec = append(dec, byte(unhex(src[i+1])<<4|unhex(src[i+2])))
+			dmap = append(dmap, i)
+			i += 3
+			changed = true
+			continue
+		case enc == EncodingJSON && c == '\\' && i+1 < hi:
+			e := src[i+1]
+			switch e {
+			case '/', '\\', '"':
+				dec = append(dec, e)
+			case 'n':
+				dec = append(dec, '\n')
+			case 't':
+				dec = append(dec, '\t')
+			case 'r':
+				dec = append(dec, '\r')
+			case 'u':
+				if i+5 < hi {
+					r := rune(0)
+					ok := true
+					for _, h := range src[i+2 : i+6] {
+						v := unhex(h)
+						if v < 0 {
+							ok = false
+							break
+						}
+						r = r<<4 | rune(v)
+					}
+					if ok {
+						start := len(dec)
+						dec = utf8.AppendRune(dec, r)
+						for range len(dec) - start {
+							dmap = append(dmap, i)
+						}
+						i += 6
+						changed = true
+						continue
+					}
+				}
+				dec = append(dec, c)
+				dmap = append(dmap, i)
+				i++
+				continue
+			default:
+				dec = append(dec, c)
+				dmap = append(dmap, i)
+				i++
+				continue
+			}
+			dmap = append(dmap, i)
+			i += 2
+			changed = true
+			continue
+		}
+		dec = append(dec, c)
+		dmap = append(dmap, i)
+		i++
+	}
+	dmap = append(dmap, hi)
+	sub.dec, sub.dmap = dec, dmap
+	if !changed {
+		return
+	}
+	inner := d.scan(sub, nil, dec, depth+1)
+	for _, f := range inner {
+		d.addDecoded(st, f, dmap[f.Start], dmap[f.End], enc)
+	}
+}
+
+// addDecoded records a finding from decoded text at source span [s, e).
+func (d *Detector) addDecoded(st *state, f Finding, s, e int, enc Encoding) {
+	if e <= s {
+		return
+	}
+	f.Start, f.End = s, e
+	if f.Encoding == EncodingNone {
+		f.Encoding = enc
+	}
+	st.found = append(st.found, f)
+}
+
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}

@@ -1,0 +1,262 @@
+package detect
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dlclark/regexp2/v2"
+
+	"github.com/leakward/leakward/patterns"
+)
+
+// Errors returned by New and the options.
+var (
+	// ErrInvalidPattern is wrapped by every error about a pattern; the
+	// error text names the pattern id and the problem.
+	ErrInvalidPattern = errors.New("detect: invalid pattern")
+	// ErrInvalidOption is wrapped by every error about an option.
+	ErrInvalidOption = errors.New("detect: invalid option")
+)
+
+// Defaults of the tunable limits.
+const (
+	// DefaultMatchTimeout bounds each regex search in a window.
+	DefaultMatchTimeout = 100 * time.Millisecond
+	// DefaultDecodeDepth is how many layers of encoding are undone.
+	DefaultDecodeDepth = 2
+	// MaxPatternLen is the largest Pattern.MaxLen accepted.
+	MaxPatternLen = 16 << 10
+	// maxRegexLen bounds the source text of one pattern's regex.
+	maxRegexLen = 16 << 10
+	// slack is added to each window on both sides for look-arounds.
+	slack = 16
+)
+
+// Detector finds credentials in text. It is compiled once by New and is
+// immutable afterwards: a *Detector is safe for concurrent use by any number
+// of goroutines. Scratch memory is pooled per call, so Scan on text without
+// secrets allocates nothing.
+type Detector struct {
+	pats   []compiled
+	pf     prefilter
+	opts   options
+	pool   sync.Pool // *state
+	hmacs  sync.Pool // hash.Hash keyed with opts.hmacKey
+	maxWin int       // the largest window reach of any pattern
+
+	timeouts atomic.Uint64
+}
+
+// compiled is a Pattern ready to run.
+type compiled struct {
+	p           patterns.Pattern
+	re          *regexp2.Regexp
+	secretGroup int // regex group number of "secret", or 0
+	reach       int // MaxLen + slack
+	links       []int
+}
+
+// Option configures New. Options check their input; an invalid option makes
+// New return an error wrapping ErrInvalidOption.
+type Option interface {
+	apply(*options) error
+}
+
+type optionFunc func(*options) error
+
+func (f optionFunc) apply(o *options) error { return f(o) }
+
+type options struct {
+	matchTimeout time.Duration
+	decodeDepth  int
+	mask         MaskStyle
+	hmacKey      []byte
+	disabled     map[string]bool
+}
+
+// WithMatchTimeout bounds each regex search (default DefaultMatchTimeout).
+// A search that times out is a miss, counted by Detector.Timeouts.
+func WithMatchTimeout(d time.Duration) Option {
+	return optionFunc(func(o *options) error {
+		if d <= 0 || d > time.Minute {
+			return fmt.Errorf("%w: match timeout %v out of range (0, 1m]", ErrInvalidOption, d)
+		}
+		o.matchTimeout = d
+		return nil
+	})
+}
+
+// WithDecodeDepth sets how many layers of base64, percent or JSON escaping
+// are undone around candidates (0 disables decoding; at most 4).
+func WithDecodeDepth(n int) Option {
+	return optionFunc(func(o *options) error {
+		if n < 0 || n > 4 {
+			return fmt.Errorf("%w: decode depth %d out of range [0, 4]", ErrInvalidOption, n)
+		}
+		o.decodeDepth = n
+		return nil
+	})
+}
+
+// WithDisabled disables the patterns with the given ids. An id that names
+// no pattern is an error, so that a typo does not silently keep a pattern.
+func WithDisabled(ids ...string) Option {
+	return optionFunc(func(o *options) error {
+		if o.disabled == nil {
+			o.disabled = make(map[string]bool)
+		}
+		for _, id := range ids {
+			o.disabled[id] = true
+		}
+		return nil
+	})
+}
+
+// New compiles patterns into a Detector. Patterns are checked: an empty or
+// duplicate id, a missing keyword, a keyword shorter than 3 bytes, an
+// invalid regex or an out-of-range MaxLen is an error naming the pattern id.
+// To replace a built-in pattern, pass a list where your pattern takes its
+// place (see patterns.With); to drop one, use WithDisabled.
+func New(ps []patterns.Pattern, opts ...Option) (*Detector, error) {
+	o := options{matchTimeout: DefaultMatchTimeout, decodeDepth: DefaultDecodeDepth}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt.apply(&o); err != nil {
+			return nil, err
+		}
+	}
+	d := &Detector{opts: o}
+	seen := make(map[string]int, len(ps))
+	for _, p := range ps {
+		if p.ID == "" {
+			return nil, fmt.Errorf("%w: pattern with empty id", ErrInvalidPattern)
+		}
+		if _, dup := seen[p.ID]; dup {
+			return nil, fmt.Errorf("%w %q: duplicate id", ErrInvalidPattern, p.ID)
+		}
+		seen[p.ID] = -1
+		if o.disabled[p.ID] {
+			continue
+		}
+		c, err := compile(p, o.matchTimeout)
+		if err != nil {
+			return nil, err
+		}
+		seen[p.ID] = len(d.pats)
+		d.pats = append(d.pats, c)
+		if c.reach > d.maxWin {
+			d.maxWin = c.reach
+		}
+	}
+	for id := range o.disabled {
+		if _, ok := seen[id]; !ok {
+			return nil, fmt.Errorf("%w: cannot disable unknown pattern id %q", ErrInvalidOption, id)
+		}
+	}
+	for i := range d.pats {
+		for _, id := range d.pats[i].p.LinkWith {
+			if j, ok := seen[id]; ok && j >= 0 {
+				d.pats[i].links = append(d.pats[i].links, j)
+			}
+		}
+	}
+	d.pf = buildPrefilter(d.pats, o.decodeDepth > 0)
+	d.pool.New = func() any { return new(state) }
+	if key := o.hmacKey; len(key) > 0 {
+		d.hmacs.New = func() any { return hmac.New(sha256.New, key) }
+	}
+	return d, nil
+}
+
+// compile checks and compiles one pattern.
+func compile(p patterns.Pattern, timeout time.Duration) (c compiled, err error) {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w %q: %s", ErrInvalidPattern, p.ID, fmt.Sprintf(format, args...))
+	}
+	if len(p.Keywords) == 0 {
+		return c, bad("no keywords")
+	}
+	for _, k := range p.Keywords {
+		if len(k) < 3 {
+			return c, bad("keyword %q shorter than 3 bytes", k)
+		}
+		if len(k) > 64 {
+			return c, bad("keyword longer than 64 bytes")
+		}
+	}
+	if p.Regex == "" {
+		return c, bad("empty regex")
+	}
+	if len(p.Regex) > maxRegexLen {
+		return c, bad("regex longer than %d bytes", maxRegexLen)
+	}
+	if !utf8.ValidString(p.Regex) {
+		return c, bad("regex is not valid UTF-8")
+	}
+	if p.MaxLen < 0 || p.MaxLen > MaxPatternLen {
+		return c, bad("MaxLen %d out of range [0, %d]", p.MaxLen, MaxPatternLen)
+	}
+	if p.MinEntropy < 0 || p.MinEntropy > 8 {
+		return c, bad("MinEntropy %v out of range [0, 8]", p.MinEntropy)
+	}
+	re, err := compileRegex(p.Regex)
+	if err != nil {
+		// regexp2's parse errors quote the pattern, never scanned text.
+		return c, bad("regex: %v", err)
+	}
+	re.MatchTimeout = timeout
+	c.p = p
+	c.re = re
+	if n := re.GroupNumberFromName("secret"); n > 0 {
+		c.secretGroup = n
+	}
+	maxLen := p.MaxLen
+	if maxLen == 0 {
+		maxLen = patterns.DefaultMaxLen
+	}
+	c.reach = maxLen + slack
+	return c, nil
+}
+
+// compileRegex compiles with a recover: the regex parser is third-party
+// code and a hostile pattern must yield an error, never a panic.
+func compileRegex(expr string) (re *regexp2.Regexp, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			re, err = nil, fmt.Errorf("regex compiler failed: %v", r)
+		}
+	}()
+	return regexp2.Compile(expr, regexp2.OptionMaxBacktrackingStackSize(1<<20))
+}
+
+// Timeouts returns how many regex searches have timed out since the
+// Detector was built. A timeout is a bounded-time miss; a growing count
+// points at a pattern with a costly regex.
+func (d *Detector) Timeouts() uint64 { return d.timeouts.Load() }
+
+// PatternIDs returns the ids of the enabled patterns, in compile order.
+func (d *Detector) PatternIDs() []string {
+	ids := make([]string, len(d.pats))
+	for i := range d.pats {
+		ids[i] = d.pats[i].p.ID
+	}
+	return ids
+}
+
+// Pattern returns the enabled pattern with the given id.
+func (d *Detector) Pattern(id string) (patterns.Pattern, bool) {
+	for i := range d.pats {
+		if d.pats[i].p.ID == id {
+			return d.pats[i].p, true
+		}
+	}
+	return patterns.Pattern{}, false
+}

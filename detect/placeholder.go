@@ -1,0 +1,119 @@
+package detect
+
+// Placeholder rejection applies to every pattern's secret: documentation
+// values, template references and masks are not credentials.
+
+// placeholderWords are lowercase substrings that mark a value as a
+// placeholder when they occur in it.
+var placeholderWords = []string{
+	"example", "placeholder", "redacted", "changeme", "change_me", "replace_me",
+	"replaceme", "your_", "your-", "yourapi", "<your", "insert_", "xxxxx",
+	"${", "{{", "%(", "process.env", "os.environ", "getenv(", "dummy", "<redact",
+	"•••", "*****", "...", "…",
+}
+
+// knownDocValues are published documentation and emulator values.
+var knownDocValues = map[string]bool{
+	"AKIAIOSFODNN7EXAMPLE":                     true,
+	"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY": true,
+	"sk_test_4eC39HqLyjWDarjtT1zdp7dc":         true,
+	"Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==": true,
+	"test test test test test test test test test test test junk":                              true,
+}
+
+// isPlaceholder reports whether a secret is a placeholder, a mask, a
+// template reference or a documentation value.
+func isPlaceholder(s []byte) bool {
+	if len(s) == 0 {
+		return true
+	}
+	if knownDocValues[string(s)] {
+		return true
+	}
+	if containsFoldAny(s, placeholderWords) {
+		return true
+	}
+	if len(s) <= 128 {
+		// Runs of one byte and ascending sequences do not occur in random
+		// tokens of this size (a run of 6 in a 64-char hex string has
+		// probability about 6e-5).
+		run, seq := 1, 1
+		for i := 1; i < len(s); i++ {
+			if s[i] == s[i-1] {
+				run++
+				if run >= 6 {
+					return true
+				}
+			} else {
+				run = 1
+			}
+			if s[i] == s[i-1]+1 && isAlnum(s[i]) {
+				seq++
+				if seq >= 8 {
+					return true
+				}
+			} else {
+				seq = 1
+			}
+		}
+		if len(s) >= 8 && distinct(s) < 4 {
+			return true
+		}
+	}
+	return false
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func distinct(s []byte) int {
+	var seen [4]uint64
+	n := 0
+	for _, c := range s {
+		if seen[c>>6]&(1<<(c&63)) == 0 {
+			seen[c>>6] |= 1 << (c & 63)
+			n++
+		}
+	}
+	return n
+}
+
+// containsFoldAny reports whether s contains any of the lowercase words,
+// ignoring ASCII case in s.
+func containsFoldAny(s []byte, words []string) bool {
+	for _, w := range words {
+		if len(w) > len(s) {
+			continue
+		}
+		first := w[0]
+		for i := 0; i+len(w) <= len(s); i++ {
+			c := s[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != first {
+				continue
+			}
+			if equalFoldLower(s[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// equalFoldLower compares b with the lowercase word w ignoring ASCII case
+// in b.
+func equalFoldLower(b []byte, w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[i] {
+			return false
+		}
+	}
+	return true
+}

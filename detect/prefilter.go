@@ -1,0 +1,285 @@
+package detect
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"sort"
+)
+
+// The prefilter finds every occurrence of every keyword in one pass.
+//
+// Each keyword is represented by one 4-byte gram (for 3-byte keywords, by
+// the keyword followed by each byte a match may continue with). Grams are
+// case-folded by OR-ing 0x20 into every byte, which maps A-Z to a-z (and
+// merges a few punctuation pairs, which only costs extra verification).
+// The scan loads 4 bytes at every position, folds them, hashes them into a
+// 2^16-bit table that fits in L1 cache and continues unless the bit is set:
+// on ordinary logs well under 1% of positions pass, and only those look at
+// the exact grams and compare keywords. The cost per byte is a load, an OR,
+// a multiply, a shift and a bit test, whatever the number of keywords: the
+// prefilter is sub-linear in the catalog size.
+
+const (
+	tableBits = 16
+	foldMask  = 0x20202020
+	hashMul   = 0x9E3779B1
+)
+
+// keyword is one distinct keyword of the prefilter.
+type keyword struct {
+	text []byte
+	fold bool
+	pats []int32 // compiled pattern indexes; empty for decode triggers
+	// trigger marks a keyword that starts decoding (base64 forms of
+	// distinctive keywords); enc is how to decode.
+	trigger bool
+	enc     Encoding
+}
+
+// gramRef says that a gram occurs in keyword kw at offset off.
+type gramRef struct {
+	kw  int32
+	off int32
+}
+
+type prefilter struct {
+	bits  [1 << tableBits / 64]uint64
+	grams map[uint32][]gramRef
+	kws   []keyword
+}
+
+func gramHash(g uint32) uint32 { return (g * hashMul) >> (32 - tableBits) }
+
+// followBytes are the folded bytes that may follow a 3-byte keyword.
+var followBytes = func() []byte {
+	var out []byte
+	for c := byte('a'); c <= 'z'; c++ {
+		out = append(out, c)
+	}
+	for c := byte('0'); c <= '9'; c++ {
+		out = append(out, c)
+	}
+	out = append(out, '-'|0x20, '_'|0x20, '.'|0x20)
+	return out
+}()
+
+// gramCost ranks how common a folded byte is in logs; lower is rarer. The
+// prefilter represents each keyword by its rarest gram.
+func gramCost(c byte) int {
+	switch {
+	case c == ' ' || c == 0x20|'\t':
+		return 12
+	case c >= '0' && c <= '9':
+		return 8
+	case c == 'e' || c == 't' || c == 'a' || c == 'o' || c == 'i' || c == 'n' || c == 's' || c == 'r':
+		return 9
+	case c == 'h' || c == 'l' || c == 'd' || c == 'c' || c == 'u' || c == 'm' || c == 'p':
+		return 7
+	case c >= 'a' && c <= 'z':
+		return 4
+	case c == '.' || c == ':' || c == '/' || c == '-' || c == '=' || c == ',':
+		return 6
+	default:
+		return 2
+	}
+}
+
+func foldGram(b []byte) uint32 { return binary.LittleEndian.Uint32(b) | foldMask }
+
+func buildPrefilter(pats []compiled, decode bool) prefilter {
+	pf := prefilter{grams: make(map[uint32][]gramRef)}
+	index := make(map[string]int32)
+	add := func(text string, fold bool, pat int32, trigger bool, enc Encoding) {
+		key := text
+		if fold {
+			key = "i:" + string(lower([]byte(text)))
+		} else {
+			key = "s:" + text
+		}
+		if trigger {
+			key = "t" + key
+		}
+		i, ok := index[key]
+		if !ok {
+			i = int32(len(pf.kws))
+			index[key] = i
+			pf.kws = append(pf.kws, keyword{text: []byte(text), fold: fold, trigger: trigger, enc: enc})
+		}
+		if pat >= 0 {
+			kw := &pf.kws[i]
+			if len(kw.pats) == 0 || kw.pats[len(kw.pats)-1] != pat {
+				kw.pats = append(kw.pats, pat)
+			}
+		}
+	}
+	for i := range pats {
+		p := &pats[i].p
+		for _, k := range p.Keywords {
+			add(k, p.KeywordsFoldCase, int32(i), false, EncodingNone)
+		}
+	}
+	if decode {
+		// Base64 forms of the distinctive keywords, at the three byte
+		// alignments, start decoding of the run around them.
+		for i := range pats {
+			p := &pats[i].p
+			if p.NeedsContext || p.KeywordsFoldCase {
+				continue
+			}
+			for _, k := range p.Keywords {
+				if len(k) < 4 {
+					continue
+				}
+				for _, t := range base64Forms(k) {
+					add(t, false, -1, true, EncodingBase64)
+				}
+			}
+		}
+		for _, t := range []string{"%2F", "%2B", "%3D", "%40", "%3A", "%2f", "%2b", "%3d", "%3a"} {
+			add(t, false, -1, true, EncodingPercent)
+		}
+		for _, t := range []string{`\u00`, `:\/\/`} {
+			add(t, false, -1, true, EncodingJSON)
+		}
+	}
+	for ki := range pf.kws {
+		kw := &pf.kws[ki]
+		if len(kw.text) == 3 {
+			base := uint32(kw.text[0]) | uint32(kw.text[1])<<8 | uint32(kw.text[2])<<16
+			for _, c := range followBytes {
+				pf.insert(base|uint32(c)<<24|foldMask, gramRef{kw: int32(ki)})
+			}
+			continue
+		}
+		best, bestCost := 0, 1<<30
+		for off := 0; off+4 <= len(kw.text); off++ {
+			cost := 0
+			for _, c := range kw.text[off : off+4] {
+				cost += gramCost(c | 0x20)
+			}
+			if cost < bestCost {
+				best, bestCost = off, cost
+			}
+		}
+		pf.insert(foldGram(kw.text[best:]), gramRef{kw: int32(ki), off: int32(best)})
+	}
+	for g, refs := range pf.grams {
+		sort.Slice(refs, func(a, b int) bool { return refs[a].kw < refs[b].kw })
+		pf.grams[g] = refs
+	}
+	return pf
+}
+
+func (pf *prefilter) insert(g uint32, r gramRef) {
+	for _, x := range pf.grams[g] {
+		if x == r {
+			return
+		}
+	}
+	pf.grams[g] = append(pf.grams[g], r)
+	h := gramHash(g)
+	pf.bits[h>>6] |= 1 << (h & 63)
+}
+
+// base64Forms returns the base64 text that the bytes of k always encode to,
+// at each of the three alignments k can take in a base64 stream.
+func base64Forms(k string) []string {
+	var out []string
+	for pad := 0; pad < 3; pad++ {
+		buf := make([]byte, pad+len(k))
+		copy(buf[pad:], k)
+		enc := base64.StdEncoding.EncodeToString(buf)
+		// Characters fully determined by k: skip those touching the pad
+		// bytes at the start and the partial group at the end.
+		start := 0
+		if pad > 0 {
+			start = (pad*8 + 5) / 6
+		}
+		end := (len(buf) * 8) / 6
+		if end > len(enc) {
+			end = len(enc)
+		}
+		if end-start >= 4 {
+			out = append(out, enc[start:end])
+		}
+	}
+	return out
+}
+
+// lower returns an ASCII-lowercased copy of b (used at build time only).
+func lower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// equalFold reports whether a and b are equal ignoring ASCII case.
+func equalFold(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
+		}
+		if x|0x20 != y|0x20 {
+			return false
+		}
+		if c := x | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// candidate is a keyword occurrence.
+type candidate struct {
+	kw    int32
+	start int
+}
+
+// findGeneric appends every keyword occurrence in src to dst. It is the
+// portable twin of find (see prefilter_unsafe.go); tests cross-check them.
+func (pf *prefilter) findGeneric(dst []candidate, src []byte) []candidate {
+	n := len(src)
+	if n < 4 {
+		return dst
+	}
+	bits := &pf.bits
+	for i := 0; i <= n-4; i++ {
+		g := binary.LittleEndian.Uint32(src[i:i+4:i+4]) | foldMask
+		h := (g * hashMul) >> (32 - tableBits)
+		if bits[h>>6]&(1<<(h&63)) == 0 {
+			continue
+		}
+		dst = pf.verify(dst, src, i, g)
+	}
+	return dst
+}
+
+func (pf *prefilter) verify(dst []candidate, src []byte, i int, g uint32) []candidate {
+	for _, r := range pf.grams[g] {
+		kw := &pf.kws[r.kw]
+		start := i - int(r.off)
+		end := start + len(kw.text)
+		if start < 0 || end > len(src) {
+			continue
+		}
+		var ok bool
+		if kw.fold {
+			ok = equalFold(src[start:end], kw.text)
+		} else {
+			ok = string(src[start:end]) == string(kw.text)
+		}
+		if ok {
+			dst = append(dst, candidate{kw: r.kw, start: start})
+		}
+	}
+	return dst
+}

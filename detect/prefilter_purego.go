@@ -1,0 +1,8 @@
+//go:build purego
+
+package detect
+
+// find appends every keyword occurrence in src to dst (portable build).
+func (pf *prefilter) find(dst []candidate, src []byte) []candidate {
+	return pf.findGeneric(dst, src)
+}

@@ -1,0 +1,167 @@
+package detect
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+)
+
+// MaskStyle chooses what Redact writes in place of a secret.
+type MaskStyle uint8
+
+// Mask styles.
+const (
+	// MaskID writes "[REDACTED:<pattern-id>]" (the default).
+	MaskID MaskStyle = iota
+	// MaskPrefix keeps a short non-secret prefix of the token (the part of
+	// its format that is the same for every key of the type, at most 8
+	// bytes and never more than a quarter of the secret), then
+	// "…[REDACTED]": "ghp_…[REDACTED]". Secrets without a literal prefix
+	// are masked as with MaskID.
+	MaskPrefix
+	// MaskFingerprint writes "[REDACTED:<pattern-id>:hmac=<8 hex>]", the
+	// first 4 bytes of HMAC-SHA256(key, secret) with the key given by
+	// WithFingerprintKey, so that one secret can be correlated across logs
+	// without being stored.
+	MaskFingerprint
+)
+
+// WithMask sets the mask style Redact uses. MaskFingerprint also needs
+// WithFingerprintKey.
+func WithMask(s MaskStyle) Option {
+	return optionFunc(func(o *options) error {
+		if s > MaskFingerprint {
+			return fmt.Errorf("%w: unknown mask style %d", ErrInvalidOption, s)
+		}
+		o.mask = s
+		return nil
+	})
+}
+
+// WithFingerprintKey sets the HMAC key of MaskFingerprint (at least 16
+// bytes). The key is copied.
+func WithFingerprintKey(key []byte) Option {
+	return optionFunc(func(o *options) error {
+		if len(key) < 16 {
+			return fmt.Errorf("%w: fingerprint key must be at least 16 bytes, got %d", ErrInvalidOption, len(key))
+		}
+		o.hmacKey = append([]byte(nil), key...)
+		return nil
+	})
+}
+
+// FingerprintLen is the number of hex digits of a fingerprint in a mask.
+const FingerprintLen = 8
+
+// Redact appends src to dst with every secret found replaced by its mask,
+// and returns the extended slice. Text without secrets is copied unchanged;
+// then Redact allocates nothing beyond growing dst. dst and src must not
+// overlap.
+func (d *Detector) Redact(dst, src []byte) []byte {
+	st := d.pool.Get().(*state)
+	fs := d.scan(st, st.found[len(st.found):len(st.found)], src, 0)
+	dst = d.applyMasks(dst, src, fs)
+	st.found = fs[:0]
+	st.reset()
+	d.pool.Put(st)
+	return dst
+}
+
+// RedactString is Redact for strings. It returns s itself when there is
+// nothing to redact.
+func (d *Detector) RedactString(s string) string {
+	st := d.pool.Get().(*state)
+	defer func() { st.reset(); d.pool.Put(st) }()
+	src := []byte(s)
+	fs := d.scan(st, st.found[len(st.found):len(st.found)], src, 0)
+	if len(fs) == 0 {
+		st.found = fs[:0]
+		return s
+	}
+	out := string(d.applyMasks(make([]byte, 0, len(s)+32*len(fs)), src, fs))
+	st.found = fs[:0]
+	return out
+}
+
+// applyMasks appends src to dst with the spans of fs (sorted, disjoint)
+// replaced by masks.
+func (d *Detector) applyMasks(dst, src []byte, fs []Finding) []byte {
+	prev := 0
+	for _, f := range fs {
+		if f.Start < prev || f.End > len(src) {
+			continue
+		}
+		dst = append(dst, src[prev:f.Start]...)
+		dst = d.appendMask(dst, f, src[f.Start:f.End])
+		prev = f.End
+	}
+	return append(dst, src[prev:]...)
+}
+
+// appendMask appends the mask of one finding.
+func (d *Detector) appendMask(dst []byte, f Finding, secret []byte) []byte {
+	switch d.opts.mask {
+	case MaskPrefix:
+		if n := d.maskPrefixLen(f, secret); n > 0 {
+			dst = append(dst, secret[:n]...)
+			return append(dst, "…[REDACTED]"...)
+		}
+	case MaskFingerprint:
+		if len(d.opts.hmacKey) > 0 {
+			dst = append(dst, "[REDACTED:"...)
+			dst = append(dst, f.PatternID...)
+			dst = append(dst, ":hmac="...)
+			var sum [sha256.Size]byte
+			dst = hex.AppendEncode(dst, d.fingerprint(sum[:0], secret)[:FingerprintLen/2])
+			return append(dst, ']')
+		}
+	}
+	dst = append(dst, "[REDACTED:"...)
+	dst = append(dst, f.PatternID...)
+	return append(dst, ']')
+}
+
+// fingerprint appends HMAC-SHA256(key, secret) to b.
+func (d *Detector) fingerprint(b, secret []byte) []byte {
+	h := d.hmacs.Get().(hash.Hash)
+	h.Reset()
+	h.Write(secret)
+	b = h.Sum(b)
+	d.hmacs.Put(h)
+	return b
+}
+
+// Fingerprint returns the hex fingerprint MaskFingerprint would print for
+// secret (FingerprintLen hex digits), or "" when the Detector has no
+// fingerprint key.
+func (d *Detector) Fingerprint(secret []byte) string {
+	if len(d.opts.hmacKey) == 0 {
+		return ""
+	}
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(d.fingerprint(sum[:0], secret)[:FingerprintLen/2])
+}
+
+// maskPrefixLen returns how many leading bytes of secret are the
+// non-secret literal prefix of its pattern: the longest keyword the secret
+// starts with, capped at 8 bytes and a quarter of the secret.
+func (d *Detector) maskPrefixLen(f Finding, secret []byte) int {
+	c := d.compiledByID(f.PatternID)
+	if c == nil || c.p.NeedsContext || f.Encoding != EncodingNone {
+		return 0
+	}
+	best := 0
+	for _, k := range c.p.Keywords {
+		if len(k) <= len(secret) && len(k) > best && string(secret[:len(k)]) == k {
+			best = len(k)
+		}
+	}
+	if best > 8 {
+		best = 8
+	}
+	if best > len(secret)/4 {
+		best = 0
+	}
+	return best
+}

@@ -1,0 +1,395 @@
+package detect
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/dlclark/regexp2/v2"
+
+	"github.com/leakward/leakward/patterns"
+)
+
+// maxRegion bounds the text one regex search runs over. Windows of nearby
+// keywords of one pattern are merged up to this size; a longer run of
+// keywords is split into overlapping regions.
+const maxRegion = 64 << 10
+
+// maxPooledCap is the largest scratch capacity kept in the pool after a
+// call, so that one hostile input does not pin memory.
+const maxPooledCap = 1 << 16
+
+// hit is a keyword occurrence for one pattern.
+type hit struct {
+	pat        int32
+	start, end int
+}
+
+// job is a decode trigger: an encoded run to decode and rescan.
+type job struct {
+	enc Encoding
+	pos int
+}
+
+// state is per-call scratch, pooled.
+type state struct {
+	cands []candidate
+	hits  []hit
+	jobs  []job
+	runes []rune
+	offs  []int
+	found []Finding
+	dec   []byte
+	dmap  []int
+}
+
+func (st *state) reset() {
+	if cap(st.cands) > maxPooledCap {
+		st.cands = nil
+	}
+	if cap(st.hits) > maxPooledCap {
+		st.hits = nil
+	}
+	if cap(st.runes) > maxPooledCap {
+		st.runes, st.offs = nil, nil
+	}
+	if cap(st.found) > maxPooledCap {
+		st.found = nil
+	}
+	if cap(st.dec) > maxPooledCap {
+		st.dec, st.dmap = nil, nil
+	}
+	st.cands, st.hits, st.jobs, st.found = st.cands[:0], st.hits[:0], st.jobs[:0], st.found[:0]
+}
+
+// Scan returns the credentials found in src, sorted by Start, without
+// overlaps. It returns nil when there are none, and then allocates nothing.
+// src is not modified or retained. Scan never fails: bad input (binary,
+// invalid UTF-8, NUL bytes, huge lines) gives a result in bounded time, and a
+// regex search that exceeds its match timeout is a miss.
+func (d *Detector) Scan(src []byte) []Finding {
+	return d.AppendScan(nil, src)
+}
+
+// AppendScan appends the findings in src to dst and returns the extended
+// slice, for callers who reuse a slice across calls.
+func (d *Detector) AppendScan(dst []Finding, src []byte) []Finding {
+	st := d.pool.Get().(*state)
+	dst = d.scan(st, dst, src, 0)
+	st.reset()
+	d.pool.Put(st)
+	return dst
+}
+
+// scan finds credentials in src at the given decode depth and appends them
+// to dst, resolved and sorted.
+func (d *Detector) scan(st *state, dst []Finding, src []byte, depth int) []Finding {
+	st.cands = d.pf.find(st.cands[:0], src)
+	if len(st.cands) == 0 {
+		return dst
+	}
+	st.hits, st.jobs = st.hits[:0], st.jobs[:0]
+	for _, c := range st.cands {
+		kw := &d.pf.kws[c.kw]
+		if kw.trigger {
+			if depth < d.opts.decodeDepth {
+				st.jobs = append(st.jobs, job{enc: kw.enc, pos: c.start})
+			}
+			continue
+		}
+		for _, p := range kw.pats {
+			st.hits = append(st.hits, hit{pat: p, start: c.start, end: c.start + len(kw.text)})
+		}
+	}
+	slices.SortFunc(st.hits, func(a, b hit) int {
+		if c := cmp.Compare(a.pat, b.pat); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.start, b.start)
+	})
+	st.found = st.found[:0]
+	for i := 0; i < len(st.hits); {
+		j := i + 1
+		pi := st.hits[i].pat
+		c := &d.pats[pi]
+		lo := max(0, st.hits[i].start-c.reach)
+		hi := min(len(src), st.hits[i].end+c.reach)
+		for j < len(st.hits) && st.hits[j].pat == pi {
+			nlo := max(0, st.hits[j].start-c.reach)
+			nhi := min(len(src), st.hits[j].end+c.reach)
+			if nlo > hi || nhi-lo > maxRegion {
+				break
+			}
+			hi = max(hi, nhi)
+			j++
+		}
+		d.runRegion(st, c, src, lo, hi, st.hits[i:j])
+		i = j
+	}
+	if len(st.jobs) > 0 {
+		d.decodeJobs(st, src, depth)
+	}
+	if len(st.found) == 0 {
+		return dst
+	}
+	return d.resolve(dst, st.found)
+}
+
+// runRegion runs c's regex over src[lo:hi] and records matches that contain
+// one of the keyword hits.
+func (d *Detector) runRegion(st *state, c *compiled, src []byte, lo, hi int, hits []hit) {
+	region := src[lo:hi]
+	st.runes, st.offs = toRunes(st.runes[:0], st.offs[:0], region)
+	runes, offs := st.runes, st.offs
+	err := c.re.FindRunesMatches(runes, 0, func(m regexp2.MatchView) bool {
+		mi, ml, ok := m.GroupRange(0)
+		if !ok {
+			return true
+		}
+		ms, me := lo+runeOff(offs, mi), lo+runeOff(offs, mi+ml)
+		if !containsHit(hits, ms, me) {
+			return true
+		}
+		ss, se := ms, me
+		if c.secretGroup > 0 {
+			si, sl, ok := m.GroupRange(c.secretGroup)
+			if !ok {
+				return true
+			}
+			ss, se = lo+runeOff(offs, si), lo+runeOff(offs, si+sl)
+		}
+		if se <= ss {
+			return true
+		}
+		if f, ok := d.judge(c, src, ss, se, ms, me); ok {
+			st.found = append(st.found, f)
+		}
+		return true
+	})
+	if err != nil {
+		d.timeouts.Add(1)
+	}
+}
+
+// judge applies the validator, entropy and placeholder checks to a
+// candidate secret and builds its Finding.
+func (d *Detector) judge(c *compiled, src []byte, ss, se, ms, me int) (Finding, bool) {
+	secret := src[ss:se]
+	p := &c.p
+	if isPlaceholder(secret) {
+		return Finding{}, false
+	}
+	ent := patterns.Entropy(secret)
+	if p.MinEntropy > 0 && ent < p.MinEntropy {
+		return Finding{}, false
+	}
+	var meta patterns.Meta
+	validated := false
+	if p.Validate != nil {
+		if !p.Validate(secret, &meta) {
+			return Finding{}, false
+		}
+		validated = meta.Structured
+	}
+	conf := p.Confidence
+	if p.Uncertain && conf > patterns.ConfidenceGeneric {
+		conf--
+	}
+	if validated {
+		conf = patterns.ConfidenceValidated
+	}
+	test := meta.Test
+	if !test {
+		match := src[ms:me]
+		for _, m := range p.TestMarkers {
+			if bytes.Contains(match, []byte(m)) {
+				test = true
+				break
+			}
+		}
+	}
+	return Finding{
+		PatternID:  p.ID,
+		Start:      ss,
+		End:        se,
+		Severity:   p.Severity,
+		Grants:     p.Grants,
+		Confidence: conf,
+		Validated:  validated,
+		Test:       test,
+		Entropy:    ent,
+		Meta:       meta,
+	}, true
+}
+
+// containsHit reports whether some hit lies within [ms, me).
+func containsHit(hits []hit, ms, me int) bool {
+	i, _ := slices.BinarySearchFunc(hits, ms, func(h hit, t int) int { return cmp.Compare(h.start, t) })
+	for ; i < len(hits) && hits[i].start < me; i++ {
+		if hits[i].end <= me {
+			return true
+		}
+	}
+	return false
+}
+
+// toRunes decodes b into runes, recording the byte offset of each rune
+// (plus the end) in offs when b is not all ASCII. Invalid UTF-8 decodes to
+// U+FFFD one byte at a time, so offsets stay exact.
+func toRunes(runes []rune, offs []int, b []byte) ([]rune, []int) {
+	ascii := true
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		for _, c := range b {
+			runes = append(runes, rune(c))
+		}
+		return runes, offs[:0]
+	}
+	for i := 0; i < len(b); {
+		r, w := utf8.DecodeRune(b[i:])
+		runes = append(runes, r)
+		offs = append(offs, i)
+		i += w
+	}
+	offs = append(offs, len(b))
+	return runes, offs
+}
+
+// runeOff maps a rune index to a byte offset (identity for ASCII text).
+func runeOff(offs []int, i int) int {
+	if len(offs) == 0 {
+		return i
+	}
+	if i >= len(offs) {
+		return offs[len(offs)-1]
+	}
+	return offs[i]
+}
+
+// rank orders overlapping findings: validated first, then confidence, then
+// findings on the text as written, then the longer span, then catalog order.
+func (d *Detector) better(a, b *Finding) bool {
+	if a.Validated != b.Validated {
+		return a.Validated
+	}
+	if a.Confidence != b.Confidence {
+		return a.Confidence > b.Confidence
+	}
+	if (a.Encoding == EncodingNone) != (b.Encoding == EncodingNone) {
+		return a.Encoding == EncodingNone
+	}
+	if la, lb := a.End-a.Start, b.End-b.Start; la != lb {
+		return la > lb
+	}
+	return d.patIndex(a.PatternID) < d.patIndex(b.PatternID)
+}
+
+func (d *Detector) patIndex(id string) int {
+	for i := range d.pats {
+		if d.pats[i].p.ID == id {
+			return i
+		}
+	}
+	return len(d.pats)
+}
+
+// resolve sorts found, drops duplicates and overlaps (keeping the better
+// finding of each overlapping pair), links related findings and appends
+// the result to dst.
+func (d *Detector) resolve(dst []Finding, found []Finding) []Finding {
+	slices.SortFunc(found, func(a, b Finding) int {
+		if c := cmp.Compare(a.Start, b.Start); c != 0 {
+			return c
+		}
+		if d.better(&a, &b) {
+			return -1
+		}
+		if d.better(&b, &a) {
+			return 1
+		}
+		return 0
+	})
+	base := len(dst)
+	for i := range found {
+		f := &found[i]
+		if n := len(dst); n > base {
+			last := &dst[n-1]
+			if f.Start < last.End {
+				if d.better(f, last) {
+					*last = *f
+					// The replacement may now overlap its predecessor.
+					for n := len(dst); n-base >= 2 && dst[n-1].Start < dst[n-2].End; n = len(dst) {
+						if d.better(&dst[n-1], &dst[n-2]) {
+							dst[n-2] = dst[n-1]
+						}
+						dst = dst[:n-1]
+					}
+				}
+				continue
+			}
+		}
+		dst = append(dst, *f)
+	}
+	d.link(dst[base:])
+	return dst
+}
+
+// link gives findings of linked patterns that lie near each other the same
+// non-zero Link.
+func (d *Detector) link(fs []Finding) {
+	next := 0
+	for i := range fs {
+		c := d.compiledByID(fs[i].PatternID)
+		if c == nil || len(c.links) == 0 {
+			continue
+		}
+		for j := range fs {
+			if i == j || absInt(fs[j].Start-fs[i].Start) > patterns.LinkDistance {
+				continue
+			}
+			if !c.linksTo(d, fs[j].PatternID) {
+				continue
+			}
+			switch {
+			case fs[i].Link == 0 && fs[j].Link == 0:
+				next++
+				fs[i].Link, fs[j].Link = next, next
+			case fs[i].Link == 0:
+				fs[i].Link = fs[j].Link
+			case fs[j].Link == 0:
+				fs[j].Link = fs[i].Link
+			}
+		}
+	}
+}
+
+func (c *compiled) linksTo(d *Detector, id string) bool {
+	for _, j := range c.links {
+		if d.pats[j].p.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *Detector) compiledByID(id string) *compiled {
+	for i := range d.pats {
+		if d.pats[i].p.ID == id {
+			return &d.pats[i]
+		}
+	}
+	return nil
+}
+
+func absInt(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

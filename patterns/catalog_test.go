@@ -1,0 +1,228 @@
+package patterns_test
+
+import (
+	"bytes"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leakward/leakward/detect"
+	"github.com/leakward/leakward/patterns"
+)
+
+// catalogIDs are the ids of the reference catalog, which the built-in set
+// must cover one for one.
+var catalogIDs = []string{
+	"openai-project-key",
+	"openai-service-account-key",
+	"openai-admin-key",
+	"openai-legacy-user-key",
+	"anthropic-api-key",
+	"anthropic-admin-key",
+	"huggingface-user-token",
+	"huggingface-org-token",
+	"google-api-key",
+	"cohere-api-key",
+	"mistral-api-key",
+	"groq-api-key",
+	"replicate-api-token",
+	"perplexity-api-key",
+	"xai-api-key",
+	"deepseek-api-key",
+	"openrouter-api-key",
+	"together-api-key",
+	"fireworks-api-key",
+	"elevenlabs-api-key",
+	"pinecone-api-key",
+	"langsmith-api-key",
+	"langfuse-secret-key",
+	"nvidia-api-key",
+	"cerebras-api-key",
+	"tavily-api-key",
+	"llamacloud-api-key",
+	"weightsandbiases-api-key",
+	"voyage-api-key",
+	"stability-api-key",
+	"assemblyai-api-key",
+	"deepgram-api-key",
+	"azure-openai-key",
+	"aws-access-key-id",
+	"aws-temporary-access-key-id",
+	"aws-secret-access-key",
+	"aws-session-token",
+	"aws-bedrock-api-key",
+	"gcp-service-account-json",
+	"gcp-oauth-client-secret",
+	"google-oauth-access-token",
+	"google-oauth-refresh-token",
+	"azure-storage-account-key",
+	"azure-storage-connection-string",
+	"azure-sas-token",
+	"azure-ad-client-secret",
+	"azure-function-key",
+	"azure-cask-key",
+	"azure-service-bus-connection-string",
+	"alibaba-access-key-id",
+	"digitalocean-pat",
+	"cloudflare-api-token",
+	"heroku-api-key",
+	"hashicorp-vault-token",
+	"terraform-cloud-token",
+	"databricks-token",
+	"vercel-token",
+	"supabase-token",
+	"doppler-token",
+	"grafana-service-account-token",
+	"grafana-cloud-token",
+	"tailscale-key",
+	"github-pat-classic",
+	"github-oauth-token",
+	"github-app-user-token",
+	"github-app-installation-token",
+	"github-refresh-token",
+	"github-pat-fine-grained",
+	"gitlab-pat",
+	"gitlab-pat-routable",
+	"gitlab-runner-token",
+	"gitlab-other-token",
+	"bitbucket-app-password",
+	"atlassian-api-token",
+	"atlassian-dc-pat",
+	"npm-access-token",
+	"npm-legacy-token",
+	"pypi-upload-token",
+	"rubygems-api-key",
+	"nuget-api-key",
+	"docker-hub-pat",
+	"crates-io-token",
+	"clojars-token",
+	"artifactory-token",
+	"sonarqube-token",
+	"sentry-user-token",
+	"sentry-org-token",
+	"postman-api-key",
+	"azure-devops-pat",
+	"stripe-secret-key",
+	"stripe-restricted-key",
+	"stripe-publishable-key",
+	"stripe-webhook-secret",
+	"square-access-token",
+	"square-oauth-secret",
+	"shopify-access-token",
+	"shopify-shared-secret",
+	"paystack-secret-key",
+	"razorpay-key-secret",
+	"flutterwave-secret-key",
+	"plaid-access-token",
+	"braintree-access-token",
+	"slack-bot-token",
+	"slack-user-token",
+	"slack-app-token",
+	"slack-webhook-url",
+	"discord-bot-token",
+	"discord-webhook-url",
+	"telegram-bot-token",
+	"twilio-api-key",
+	"twilio-auth-token",
+	"sendgrid-api-key",
+	"mailgun-api-key",
+	"mailchimp-api-key",
+	"brevo-api-key",
+	"microsoft-teams-webhook",
+	"postmark-server-token",
+	"postgres-uri",
+	"mysql-uri",
+	"mongodb-uri",
+	"redis-uri",
+	"amqp-uri",
+	"jdbc-url-password",
+	"sqlserver-connection-string",
+	"planetscale-credential",
+	"neon-api-key",
+	"jwt",
+	"pem-private-key",
+	"openssh-private-key",
+	"pgp-private-key",
+	"putty-private-key",
+	"password-assignment",
+	"basic-auth-url",
+	"authorization-basic-header",
+	"authorization-bearer-header",
+	"generic-high-entropy-secret",
+	"age-secret-key",
+	"kubernetes-secret-manifest",
+	"ethereum-private-key",
+	"bip39-mnemonic",
+	"bitcoin-wif-private-key",
+	"bip32-extended-private-key",
+	"solana-private-key",
+	"nostr-nsec",
+	"ethereum-keystore-json",
+	"monero-mnemonic",
+	"exchange-api-secret",
+}
+
+func TestCatalogCoversReference(t *testing.T) {
+	have := map[string]bool{}
+	for _, p := range patterns.Default() {
+		have[p.ID] = true
+	}
+	var missing []string
+	for _, id := range catalogIDs {
+		if !have[id] {
+			missing = append(missing, id)
+		}
+	}
+	assert.Empty(t, missing, "catalog ids without a built-in pattern")
+}
+
+var idShape = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// preview names a test input without printing the secret it holds.
+func preview(s string) string { return detect.Preview([]byte(s)) }
+
+// TestCatalog runs every built-in pattern's examples through a detector
+// built from the whole default set: each example yields a finding of the
+// pattern, each non-example none.
+func TestCatalog(t *testing.T) {
+	ps := patterns.Default()
+	d, err := detect.New(ps)
+	require.NoError(t, err)
+	seen := map[string]bool{}
+	for _, p := range ps {
+		t.Run(p.ID, func(t *testing.T) {
+			assert.Regexp(t, idShape, p.ID, "id shape")
+			assert.False(t, seen[p.ID], "duplicate id")
+			seen[p.ID] = true
+			assert.NotEmpty(t, p.Provider, "provider")
+			assert.NotEmpty(t, p.Grants, "grants")
+			assert.NotEmpty(t, p.Examples, "true-positive examples")
+			assert.NotEmpty(t, p.NonExamples, "false-positive examples")
+			for i, ex := range p.Examples {
+				hasKeyword := false
+				for _, k := range p.Keywords {
+					if p.KeywordsFoldCase && bytes.Contains(bytes.ToLower([]byte(ex)), bytes.ToLower([]byte(k))) ||
+						!p.KeywordsFoldCase && bytes.Contains([]byte(ex), []byte(k)) {
+						hasKeyword = true
+					}
+				}
+				assert.True(t, hasKeyword, "example %d (%s) holds none of the keywords", i, preview(ex))
+				fs := d.Scan([]byte(ex))
+				found := false
+				for _, f := range fs {
+					if f.PatternID == p.ID {
+						found = true
+					}
+				}
+				assert.True(t, found, "example %d (%s): got findings %v, want one of %s", i, preview(ex), fs, p.ID)
+			}
+			for i, ex := range p.NonExamples {
+				for _, f := range d.Scan([]byte(ex)) {
+					assert.NotEqual(t, p.ID, f.PatternID, "non-example %d (%s): unexpected finding %v", i, preview(ex), f)
+				}
+			}
+		})
+	}
+}
