@@ -1,0 +1,90 @@
+// Package monitor watches how API keys are used and scores each call for
+// signs of misuse: a leaked key being replayed, tested or abused for
+// billing. It is meant to sit in a gateway or service that sees every call,
+// and to keep up with it: about a microsecond per event, no allocation per
+// event, fixed memory.
+//
+// # Events and keys
+//
+// An [Event] names the key by its [KeyID], a keyed fingerprint: the first
+// 16 bytes of HMAC-SHA256(hmacKey, key), computed by [Fingerprint]. The
+// monitor never sees or holds the key itself. The redactor in package
+// detect prints the first 8 hex digits of the same HMAC ("hmac=1a2b3c4d"),
+// which is [KeyID.Short], so a key seen in a log line and a key seen in
+// traffic can be matched. An event also carries its time (a parameter: the
+// monitor never reads the clock, so replays are deterministic), the source
+// address, the client string, the operation and its units (cost, tokens or
+// bytes).
+//
+// Source addresses are grouped into networks (IPv4 /24, IPv6 /48) and wide
+// blocks around them (IPv4 /16, IPv6 /32), roughly a provider's or a mobile
+// carrier's allocation; both are configurable. Operations are classified
+// as read, write or admin by [DefaultClassify], by Config.Classify, or by
+// the caller through Event.Class.
+//
+// # Signals and weights
+//
+// [Monitor.Observe] returns a [score.Result]: the points of the signals
+// that fired, capped at 100, the level (low from 20, medium from 40, high
+// from 60, critical from 80) and one reason per signal. [Monitor.Alert]
+// reports a score of at least Config.AlertScore (default 50). Signals
+// marked "baseline" need an established baseline: by default 50 events
+// over at least 24 hours.
+//
+//	code                       points  fires when
+//	monitor.after-leak             90  the key is used at or after its MarkLeaked time
+//	monitor.cross-key              60  one network presents ≥ 20 keys in an hour for which it is
+//	                                   a new wide block (or that are new), > 3× its own peak
+//	monitor.fan-out                60  baseline; ≥ 10 distinct networks in an hour, > 3× the key's peak
+//	monitor.new-admin              50  baseline; first admin operation
+//	monitor.rate-burst             45  baseline; ≥ 30 calls in 5 minutes and > 4× the key's peak
+//	monitor.units-spike            45  baseline; units in 5 minutes > 4× the key's peak (≥ 5 calls)
+//	monitor.dormant                30  baseline; first call after ≥ 30 days of silence
+//	monitor.new-write              25  baseline; first write operation
+//	monitor.new-wide-network       20  baseline; source outside the key's recent wide blocks
+//	monitor.new-agent              20  baseline; client product not among the key's recent ones
+//	monitor.new-network            15  baseline; source network not among the key's recent ones
+//
+// The weights are chosen so that one strong signal alerts on its own
+// (after-leak, cross-key, fan-out, new admin) and weak ones alert only
+// together: a new network in a new block from a new client (15+20+20)
+// alerts, a phone moving to another carrier block (15+20) does not. A
+// key's peaks (calls, units and networks per window) decay with a half-life
+// of 7 days; the mean calls per active window is kept as an EWMA. Windows
+// that fire do not raise the peaks, so sustained abuse keeps firing once
+// per window. All thresholds and weights are in [Config] and [Weights].
+//
+// # Memory
+//
+// Each tracked key takes [BytesPerKey] (128) bytes: its recent 8 networks,
+// 4 wide blocks and 4 client products (each replaced by CLOCK), windows and
+// peaks, and a 64-bit linear-counting sketch of distinct networks in the
+// fan-out window. Keys live in a table of Config.MaxKeys slots in buckets
+// of 8; a new key in a full bucket evicts the least recently used
+// one, leaked keys last. Cross-key correlation keeps a table of
+// Config.MaxNetworks networks ([BytesPerNetwork], 24, bytes each) with a
+// 64-bit sketch of distinct keys each. Nothing grows after [New].
+//
+// # Snapshots and merging
+//
+// [Monitor.WriteTo] writes a versioned snapshot with a CRC-32C checksum
+// and [Monitor.ReadFrom] merges one back in, so a restart loses nothing.
+// [Monitor.Merge] combines another monitor's state, so monitors behind a
+// load balancer can be joined: networks, clients and classes are united,
+// counters of the same window are added, peaks take the maximum.
+//
+// # Concurrency and order
+//
+// A Monitor is safe for concurrent use. Events may arrive out of order: up
+// to one window late they count as if on time; see [Monitor.Observe].
+//
+// # What it does not promise
+//
+// The signals are statistical. A careful attacker who copies the key
+// owner's client string and operation mix and calls from the owner's
+// networks at the owner's rate is invisible to them. A new key, or one
+// with few calls, has no baseline and gets only after-leak and cross-key
+// signals. The 64-bit sketches count up to about 250 distinct items with
+// roughly 15% error near the thresholds. The CRC detects corruption, not
+// tampering.
+package monitor
