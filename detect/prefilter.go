@@ -86,7 +86,7 @@ func gramCost(c byte) int {
 
 func foldGram(b []byte) uint32 { return binary.LittleEndian.Uint32(b) | foldMask }
 
-func buildPrefilter(pats []compiled, decode bool) prefilter {
+func buildPrefilter(pats []compiled, decode, nested bool) prefilter {
 	pf := prefilter{grams: make(map[uint32][]gramRef)}
 	index := make(map[string]int32)
 	add := func(text string, fold bool, pat int32, trigger bool, enc Encoding) {
@@ -132,6 +132,12 @@ func buildPrefilter(pats []compiled, decode bool) prefilter {
 				}
 				for _, t := range base64Forms(k) {
 					add(t, false, -1, true, EncodingBase64)
+					if nested {
+						// The forms a second layer of base64 takes.
+						for _, t2 := range base64Forms(t) {
+							add(t2, false, -1, true, EncodingBase64)
+						}
+					}
 				}
 			}
 		}

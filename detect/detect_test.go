@@ -1,0 +1,364 @@
+package detect
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leakward/leakward/patterns"
+)
+
+// The engine's tests use a small local catalog so that they do not depend
+// on the built-in data.
+
+const b62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// tokChecksum is a toy checksum: the last 6 chars are CRC-32 of the body in
+// base 62, as GitHub tokens do.
+func tokChecksum(body []byte) string {
+	c := crc32.ChecksumIEEE(body)
+	var out [6]byte
+	for i := 5; i >= 0; i-- {
+		out[i] = b62[c%62]
+		c /= 62
+	}
+	return string(out[:])
+}
+
+func makeTok(r *rand.Rand) string {
+	body := make([]byte, 30)
+	for i := range body {
+		body[i] = b62[r.IntN(62)]
+	}
+	return "tkn_" + string(body) + tokChecksum(body)
+}
+
+func testPatterns() []patterns.Pattern {
+	return []patterns.Pattern{
+		{
+			ID: "test-token", Provider: "Test", Grants: patterns.PrivFullAccount,
+			Severity: patterns.SeverityCritical, Confidence: patterns.ConfidenceDistinctive,
+			Keywords: []string{"tkn_"},
+			Regex:    `(?<![A-Za-z0-9_])tkn_[A-Za-z0-9]{36}(?![A-Za-z0-9_])`,
+			MaxLen:   40,
+			Validate: func(s []byte, m *patterns.Meta) bool {
+				if len(s) != 40 {
+					return false
+				}
+				m.Structured = tokChecksum(s[4:34]) == string(s[34:])
+				return m.Structured
+			},
+		},
+		{
+			ID: "test-secret", Provider: "Test", Grants: patterns.PrivCloudRoot,
+			Severity: patterns.SeverityHigh, Confidence: patterns.ConfidenceContextual,
+			Keywords: []string{"test_secret"}, KeywordsFoldCase: true, NeedsContext: true,
+			Regex:      `(?i)test_secret\s*[=:]\s*["']?(?<secret>[A-Za-z0-9/+]{32})(?![A-Za-z0-9/+])`,
+			MaxLen:     80,
+			MinEntropy: 3.5,
+			LinkWith:   []string{"test-token"},
+		},
+		{
+			ID: "test-generic", Provider: "Test", Grants: patterns.PrivScoped,
+			Severity: patterns.SeverityMedium, Confidence: patterns.ConfidenceGeneric,
+			Keywords: []string{"key"}, KeywordsFoldCase: true,
+			Regex:    `(?i)key\s*=\s*(?<secret>[A-Za-z0-9_]{20,60})`,
+			MaxLen:   80,
+		},
+	}
+}
+
+func newTest(t testing.TB, opts ...Option) *Detector {
+	t.Helper()
+	d, err := New(testPatterns(), opts...)
+	require.NoError(t, err)
+	return d
+}
+
+func TestScanFindsValidatedToken(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	tok := makeTok(r)
+	d := newTest(t)
+	src := []byte(`level=info msg="deploy" token=` + tok + ` user=bob`)
+	fs := d.Scan(src)
+	require.Len(t, fs, 1, "findings in %q", Preview(src))
+	f := fs[0]
+	assert.Equal(t, "test-token", f.PatternID)
+	assert.Equal(t, tok, string(f.Secret(src)))
+	assert.True(t, f.Validated)
+	assert.Equal(t, patterns.ConfidenceValidated, f.Confidence)
+	assert.Equal(t, patterns.SeverityCritical, f.Severity)
+}
+
+func TestScanRejectsBadChecksumAndBoundaries(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	tok := makeTok(r)
+	bad := tok[:39] + string(b62[(strings.IndexByte(b62, tok[39])+1)%62])
+	d := newTest(t)
+	for _, in := range []string{
+		"token=" + bad,
+		"token=x" + tok,      // inside a longer word
+		"token=" + tok + "Z", // continues past the token
+		"token=" + tok[:39],  // truncated
+	} {
+		assert.Empty(t, d.Scan([]byte(in)), "input %s", Preview([]byte(in)))
+	}
+}
+
+func TestScanSecretGroupAndContext(t *testing.T) {
+	d := newTest(t)
+	secret := "q8Zr2Lx/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga"
+	src := []byte("TEST_SECRET = \"" + secret + "\"\n")
+	fs := d.Scan(src)
+	require.Len(t, fs, 1)
+	assert.Equal(t, "test-secret", fs[0].PatternID)
+	assert.Equal(t, secret, string(fs[0].Secret(src)))
+	assert.InDelta(t, patterns.Entropy([]byte(secret)), fs[0].Entropy, 1e-9)
+}
+
+func TestScanPlaceholders(t *testing.T) {
+	d := newTest(t)
+	for _, in := range []string{
+		"test_secret=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"test_secret=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+		"test_secret=abcdefghijklmnopqrstuvwxyz012345",
+		"key=YOUR_API_KEY_GOES_HERE_PLEASE",
+		"key=EXAMPLEKEYEXAMPLEKEYEXAMPLE",
+		"test_secret=abababababababababababababababab",
+	} {
+		assert.Empty(t, d.Scan([]byte(in)), "input %q", in)
+	}
+}
+
+func TestScanOverlapPrefersValidated(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	tok := makeTok(r)
+	d := newTest(t)
+	// "key=" makes the generic pattern match the same bytes.
+	src := []byte("api_key=" + tok)
+	fs := d.Scan(src)
+	require.Len(t, fs, 1)
+	assert.Equal(t, "test-token", fs[0].PatternID)
+}
+
+func TestScanLinks(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	tok := makeTok(r)
+	d := newTest(t)
+	src := []byte("id: " + tok + "\ntest_secret: q8Zr2Lx/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga\n")
+	fs := d.Scan(src)
+	require.Len(t, fs, 2)
+	assert.NotZero(t, fs[0].Link)
+	assert.Equal(t, fs[0].Link, fs[1].Link)
+}
+
+func TestScanSortedDisjoint(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	var b strings.Builder
+	var want []string
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&b, "line %d ok\n", i)
+		if i%7 == 0 {
+			tok := makeTok(r)
+			want = append(want, tok)
+			fmt.Fprintf(&b, "token=%s\n", tok)
+		}
+	}
+	src := []byte(b.String())
+	fs := newTest(t).Scan(src)
+	require.Len(t, fs, len(want))
+	for i, f := range fs {
+		assert.Equal(t, want[i], string(f.Secret(src)))
+		if i > 0 {
+			assert.LessOrEqual(t, fs[i-1].End, f.Start)
+		}
+	}
+}
+
+func TestScanEncoded(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	tok := makeTok(r)
+	d := newTest(t)
+	for _, tc := range []struct {
+		name string
+		src  string
+		enc  Encoding
+	}{
+		{"base64", "data:\n  token: " + base64.StdEncoding.EncodeToString([]byte(tok)) + "\n", EncodingBase64},
+		{"base64 shifted", "auth " + base64.StdEncoding.EncodeToString([]byte("u:"+tok)) + " end", EncodingBase64},
+		{"base64url nested", "v=" + base64.RawURLEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte("x="+tok)))), EncodingBase64},
+		{"json escape", `{"t":"\u0074kn_` + tok[4:] + `"}`, EncodingJSON},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := []byte(tc.src)
+			fs := d.Scan(src)
+			require.Len(t, fs, 1, "findings in %s", tc.name)
+			assert.Equal(t, "test-token", fs[0].PatternID)
+			assert.Equal(t, tc.enc, fs[0].Encoding)
+			red := d.Redact(nil, src)
+			assert.NotContains(t, string(red), tok)
+			assert.NotContains(t, string(red), tok[4:30], "redaction of %s leaves the body", tc.name)
+		})
+	}
+}
+
+func TestScanPercentEncoded(t *testing.T) {
+	d := newTest(t)
+	secret := "q8Zr2Lx/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga"
+	enc := strings.NewReplacer("/", "%2F", "+", "%2B").Replace(secret)
+	src := []byte("GET /x?test_secret=" + enc + "&y=1 HTTP/1.1")
+	fs := d.Scan(src)
+	require.Len(t, fs, 1)
+	assert.Equal(t, EncodingPercent, fs[0].Encoding)
+	assert.Equal(t, enc, string(fs[0].Secret(src)))
+}
+
+func TestScanBadInput(t *testing.T) {
+	d := newTest(t)
+	r := rand.New(rand.NewPCG(13, 14))
+	bin := make([]byte, 1<<16)
+	for i := range bin {
+		bin[i] = byte(r.Uint32())
+	}
+	tok := makeTok(r)
+	inputs := [][]byte{
+		nil, {}, []byte("a"), []byte("tkn"), []byte("tkn_"),
+		bin,
+		append([]byte("\xff\xfe\x00token=\xc3"), append([]byte(tok), "\x00\xff"...)...),
+		bytes.Repeat([]byte("key="), 50000),
+		bytes.Repeat([]byte("test_secret="), 20000),
+	}
+	for _, in := range inputs {
+		fs := d.Scan(in)
+		for _, f := range fs {
+			assert.True(t, f.Start >= 0 && f.Start < f.End && f.End <= len(in))
+		}
+	}
+	fs := d.Scan(inputs[6])
+	require.Len(t, fs, 1)
+	assert.Equal(t, tok, string(fs[0].Secret(inputs[6])))
+}
+
+func TestNewRejectsBadPatterns(t *testing.T) {
+	good := testPatterns()[0]
+	for _, tc := range []struct {
+		name   string
+		mutate func(p *patterns.Pattern)
+		want   string
+	}{
+		{"empty id", func(p *patterns.Pattern) { p.ID = "" }, "empty id"},
+		{"no keyword", func(p *patterns.Pattern) { p.Keywords = nil }, `"test-token": no keywords`},
+		{"short keyword", func(p *patterns.Pattern) { p.Keywords = []string{"tk"} }, `"test-token": keyword "tk" shorter than 3 bytes`},
+		{"bad regex", func(p *patterns.Pattern) { p.Regex = `tkn_(` }, `"test-token": regex:`},
+		{"huge maxlen", func(p *patterns.Pattern) { p.MaxLen = 1 << 30 }, `"test-token": MaxLen`},
+		{"bad entropy", func(p *patterns.Pattern) { p.MinEntropy = 9 }, `"test-token": MinEntropy`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := good
+			tc.mutate(&p)
+			_, err := New([]patterns.Pattern{p})
+			require.Error(t, err)
+			assert.ErrorIs(t, err, ErrInvalidPattern)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	_, err := New([]patterns.Pattern{good, good})
+	assert.ErrorContains(t, err, "duplicate id")
+	_, err = New([]patterns.Pattern{good}, WithDisabled("nope"))
+	assert.ErrorIs(t, err, ErrInvalidOption)
+}
+
+func TestHostileRegexIsBounded(t *testing.T) {
+	p := patterns.Pattern{
+		ID: "hostile", Provider: "Test", Grants: patterns.PrivScoped,
+		Keywords: []string{"aaa"},
+		Regex:    `(a+)+b`,
+		MaxLen:   4096,
+	}
+	d, err := New([]patterns.Pattern{p}, WithMatchTimeout(20_000_000))
+	require.NoError(t, err)
+	src := bytes.Repeat([]byte("a"), 4000)
+	assert.Empty(t, d.Scan(src))
+	assert.NotZero(t, d.Timeouts(), "the catastrophic regex should have timed out")
+}
+
+func TestEveryRegexHasTimeout(t *testing.T) {
+	d := newTest(t)
+	for _, c := range d.pats {
+		assert.Equal(t, DefaultMatchTimeout, c.re.MatchTimeout, c.p.ID)
+	}
+}
+
+func TestScanCleanTextAllocatesNothing(t *testing.T) {
+	d := newTest(t)
+	src := genLog(1<<16, 0, 1)
+	d.Scan(src)
+	allocs := testing.AllocsPerRun(20, func() {
+		if d.Scan(src) != nil {
+			t.Fatal("findings in clean text")
+		}
+	})
+	assert.Zero(t, allocs)
+	dst := make([]byte, 0, len(src)+1024)
+	allocs = testing.AllocsPerRun(20, func() { dst = d.Redact(dst[:0], src) })
+	assert.Zero(t, allocs)
+}
+
+func TestFindingNeverPrintsSecret(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	tok := makeTok(r)
+	src := []byte("t=" + tok)
+	fs := newTest(t).Scan(src)
+	require.Len(t, fs, 1)
+	f := fs[0]
+	js, err := json.Marshal(f)
+	require.NoError(t, err)
+	for _, s := range []string{
+		fmt.Sprint(f), fmt.Sprintf("%v %+v %#v %s %q", f, f, f, f, f), fmt.Sprintf("%v", fs), string(js), Preview([]byte(tok)),
+	} {
+		assert.NotContains(t, s, tok[4:12])
+	}
+}
+
+func TestPrefilterTwinsAgree(t *testing.T) {
+	d := newTest(t)
+	r := rand.New(rand.NewPCG(17, 18))
+	alphabet := []byte("tkn_TKN_keyKEY=test_secret \n")
+	for i := 0; i < 200; i++ {
+		b := make([]byte, r.IntN(300))
+		for j := range b {
+			b[j] = alphabet[r.IntN(len(alphabet))]
+		}
+		assert.Equal(t, d.pf.findGeneric(nil, b), d.pf.find(nil, b))
+	}
+}
+
+func TestConcurrentScan(t *testing.T) {
+	d := newTest(t)
+	r := rand.New(rand.NewPCG(19, 20))
+	src := genLog(1<<15, 10, 2)
+	_ = r
+	want := d.Scan(src)
+	require.NotEmpty(t, want)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 20; i++ {
+				assert.Equal(t, want, d.Scan(src))
+				_ = d.Redact(nil, src)
+			}
+		}()
+	}
+	wg.Wait()
+}
