@@ -378,7 +378,7 @@ func (rd *reader) read() (*Store, error) {
 	nwords := h.M / 64
 	var words []uint64
 	if rd.remaining >= 0 {
-		words = make([]uint64, 0, nwords)
+		words = newWords(nwords)[:0]
 		rd.allocBytes += nwords * 8
 	}
 	bufLen := min(chunkBytes, h.M/8)

@@ -167,7 +167,7 @@ func New(cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("%w: source label must be valid UTF-8 of at most %d bytes", ErrInvalidConfig, MaxSourceBytes)
 	}
 	s := &Store{
-		words:         make([]uint64, m/64),
+		words:         newWords(m / 64),
 		m:             m,
 		k:             k,
 		scheme:        SchemeSHA256,
@@ -364,4 +364,11 @@ func (s *Store) Header() Header {
 		Source:        s.source,
 		AllowOverfill: s.allowOverfill,
 	}
+}
+
+// newWords allocates a zeroed bit array of n words.
+func newWords(n uint64) []uint64 {
+	w := make([]uint64, n)
+	adviseHugePages(w)
+	return w
 }

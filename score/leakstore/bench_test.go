@@ -1,0 +1,165 @@
+package leakstore
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+)
+
+// benchKeyBytes is the length of the synthetic keys benchmarks use, the
+// size of a typical API key.
+const benchKeyBytes = 40
+
+// benchKey writes the synthetic key i of set seed into dst (benchKeyBytes).
+func benchKey(dst []byte, seed, i uint64) {
+	copy(dst, "lwbench_")
+	binary.LittleEndian.PutUint64(dst[8:], seed)
+	binary.LittleEndian.PutUint64(dst[16:], i)
+	binary.LittleEndian.PutUint64(dst[24:], i*0x9e3779b97f4a7c15)
+	binary.LittleEndian.PutUint64(dst[32:], ^i)
+}
+
+type benchStore struct {
+	once  sync.Once
+	s     *Store
+	build time.Duration
+}
+
+var benchStores sync.Map // "n/p" → *benchStore
+
+// storeOf returns a store holding n benchmark keys (seed 1) at fp rate p,
+// built once per process.
+func storeOf(b *testing.B, n uint64, p float64) *Store {
+	v, _ := benchStores.LoadOrStore(fmt.Sprintf("%d/%g", n, p), new(benchStore))
+	bs := v.(*benchStore)
+	bs.once.Do(func() {
+		start := time.Now()
+		s, err := New(Config{Capacity: n, FPRate: p})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var key [benchKeyBytes]byte
+		for i := uint64(0); i < n; i++ {
+			benchKey(key[:], 1, i)
+			if err := s.Add(key[:]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		bs.s, bs.build = s, time.Since(start)
+	})
+	return bs.s
+}
+
+// benchSizes are the store sizes of the lookup benchmarks. 100M entries
+// (about 360 MB at 1e-6, and a minute or more to build) only with
+// LEAKSTORE_BENCH_100M=1.
+func benchSizes() []uint64 {
+	sizes := []uint64{1_000_000, 10_000_000}
+	if os.Getenv("LEAKSTORE_BENCH_100M") != "" {
+		sizes = append(sizes, 100_000_000)
+	}
+	return sizes
+}
+
+const lookupKeys = 1 << 16 // distinct keys cycled through by lookups
+
+func BenchmarkContainsKey(b *testing.B) {
+	for _, n := range benchSizes() {
+		for _, p := range []float64{1e-6} {
+			for _, present := range []bool{true, false} {
+				name := fmt.Sprintf("n=%d/p=%g/present=%v", n, p, present)
+				b.Run(name, func(b *testing.B) {
+					s := storeOf(b, n, p)
+					seed := uint64(2)
+					if present {
+						seed = 1
+					}
+					keys := make([]byte, lookupKeys*benchKeyBytes)
+					for i := range uint64(lookupKeys) {
+						// spread over the whole set of present keys
+						benchKey(keys[i*benchKeyBytes:], seed, i*(n/lookupKeys))
+					}
+					b.SetBytes(benchKeyBytes)
+					b.ReportAllocs()
+					b.ResetTimer()
+					hits := 0
+					for i := 0; i < b.N; i++ {
+						j := i & (lookupKeys - 1) * benchKeyBytes
+						if s.ContainsKey(keys[j : j+benchKeyBytes]) {
+							hits++
+						}
+					}
+					b.StopTimer()
+					if present && hits != b.N {
+						b.Fatalf("%d of %d present keys found", hits, b.N)
+					}
+					if !present && hits > b.N/1000 {
+						b.Fatalf("%d of %d absent keys found", hits, b.N)
+					}
+				})
+			}
+		}
+	}
+}
+
+func BenchmarkContainsDigest(b *testing.B) {
+	for _, n := range benchSizes() {
+		for _, present := range []bool{true, false} {
+			b.Run(fmt.Sprintf("n=%d/p=1e-06/present=%v", n, present), func(b *testing.B) {
+				s := storeOf(b, n, 1e-6)
+				seed := uint64(2)
+				if present {
+					seed = 1
+				}
+				ds := make([][32]byte, lookupKeys)
+				var key [benchKeyBytes]byte
+				for i := range uint64(lookupKeys) {
+					benchKey(key[:], seed, i*(n/lookupKeys))
+					ds[i] = Digest(key[:])
+				}
+				b.SetBytes(32)
+				b.ReportAllocs()
+				b.ResetTimer()
+				hits := 0
+				for i := 0; i < b.N; i++ {
+					if s.ContainsDigest(ds[i&(lookupKeys-1)]) {
+						hits++
+					}
+				}
+				b.StopTimer()
+				if present && hits != b.N {
+					b.Fatalf("%d of %d present digests found", hits, b.N)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkBuild measures adding 1.5M plaintext keys (one breach's worth)
+// to a new store at 1e-6, digests included; ns/op is per key.
+func BenchmarkBuild(b *testing.B) {
+	const n = 1_500_000
+	for _, p := range []float64{1e-6} {
+		b.Run(fmt.Sprintf("n=%d/p=%g", n, p), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(benchKeyBytes)
+			var key [benchKeyBytes]byte
+			var s *Store
+			for i := 0; i < b.N; i++ {
+				if i%n == 0 {
+					var err error
+					if s, err = New(Config{Capacity: n, FPRate: p}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				benchKey(key[:], 1, uint64(i%n))
+				if err := s.Add(key[:]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

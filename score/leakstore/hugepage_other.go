@@ -1,0 +1,6 @@
+//go:build !linux
+
+package leakstore
+
+// adviseHugePages does nothing outside Linux.
+func adviseHugePages([]uint64) {}
