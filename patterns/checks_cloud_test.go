@@ -19,7 +19,7 @@ import (
 )
 
 // preview shows a secret in test messages without revealing it.
-func preview(s string) string {
+func clPreview(s string) string {
 	if len(s) <= 4 {
 		return fmt.Sprintf("%q(len %d)", s, len(s))
 	}
@@ -27,9 +27,9 @@ func preview(s string) string {
 }
 
 // testRand returns a deterministic generator for synthetic test keys.
-func testRand(seed uint64) *mrand.Rand { return mrand.New(mrand.NewPCG(seed, 0x5eed)) }
+func clRand(seed uint64) *mrand.Rand { return mrand.New(mrand.NewPCG(seed, 0x5eed)) }
 
-func randBytes(r *mrand.Rand, n int) []byte {
+func clRandBytes(r *mrand.Rand, n int) []byte {
 	b := make([]byte, n)
 	for i := range b {
 		b[i] = byte(r.Uint32())
@@ -37,7 +37,7 @@ func randBytes(r *mrand.Rand, n int) []byte {
 	return b
 }
 
-func randFrom(r *mrand.Rand, alphabet string, n int) string {
+func clRandFrom(r *mrand.Rand, alphabet string, n int) string {
 	b := make([]byte, n)
 	for i := range b {
 		b[i] = alphabet[r.IntN(len(alphabet))]
@@ -46,9 +46,9 @@ func randFrom(r *mrand.Rand, alphabet string, n int) string {
 }
 
 const (
-	alnum  = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	b64std = alnum + "+/"
-	b32    = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	clAlnum  = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	clB64 = clAlnum + "+/"
+	clB32    = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 )
 
 // makeIdentifiableKey builds a Microsoft identifiable key of n bytes from
@@ -56,7 +56,7 @@ const (
 // the encoded form and the last 4 bytes are Marvin32 under seed.
 func makeIdentifiableKey(t testing.TB, r *mrand.Rand, n int, sig string, seed uint64, urlSafe bool) string {
 	t.Helper()
-	raw := randBytes(r, n)
+	raw := clRandBytes(r, n)
 	enc := []byte(base64.RawStdEncoding.EncodeToString(raw))
 	off := len(enc) - 10
 	copy(enc[off:], sig)
@@ -74,7 +74,7 @@ func makeIdentifiableKey(t testing.TB, r *mrand.Rand, n int, sig string, seed ui
 // mutations returns copies of s with the byte at each position replaced
 // by a different byte from alphabet (positions holding a byte outside
 // alphabet, such as padding, are skipped).
-func mutations(s, alphabet string) []string {
+func clMutations(s, alphabet string) []string {
 	var out []string
 	for i := 0; i < len(s); i++ {
 		if !strings.ContainsRune(alphabet, rune(s[i])) {
@@ -168,11 +168,11 @@ func makeAWSKeyID(r *mrand.Rand, prefix string, account uint64) string {
 	for i := 0; i < 6; i++ {
 		raw[i] = byte(x >> (8 * (5 - i)))
 	}
-	copy(raw[6:], randBytes(r, 4))
-	return prefix + base32Encode(raw[:])
+	copy(raw[6:], clRandBytes(r, 4))
+	return prefix + clBase32(raw[:])
 }
 
-func base32Encode(b []byte) string {
+func clBase32(b []byte) string {
 	var sb strings.Builder
 	var acc uint64
 	var n uint
@@ -181,14 +181,14 @@ func base32Encode(b []byte) string {
 		n += 8
 		for n >= 5 {
 			n -= 5
-			sb.WriteByte(b32[(acc>>n)&31])
+			sb.WriteByte(clB32[(acc>>n)&31])
 		}
 	}
 	return sb.String()
 }
 
 func TestAWSAccountID(t *testing.T) {
-	r := testRand(1)
+	r := clRand(1)
 	tests := []struct {
 		in     string
 		want   uint64
@@ -203,7 +203,7 @@ func TestAWSAccountID(t *testing.T) {
 		{makeAWSKeyID(r, "AKIA", 999999999999), 999999999999, true},
 		// Old generation: top bit clear (5th character A–P).
 		{"AKIAIOSFODNN7EXAMPLE", 0, false},
-		{"AKIAJ" + randFrom(r, b32, 15), 0, false},
+		{"AKIAJ" + clRandFrom(r, clB32, 15), 0, false},
 		// Not an id.
 		{"ASIAY34FZKBOKMUTVV7", 0, false},
 		{"ASIAY34FZKBOKMUTVV71", 0, false},
@@ -219,14 +219,14 @@ func TestAWSAccountID(t *testing.T) {
 	base := "ASIAY34FZKBOKMUTVV7A"
 	for i := 4; i < 12; i++ {
 		b := []byte(base)
-		b[i] = b32[(strings.IndexByte(b32, b[i])+1)%32]
+		b[i] = clB32[(strings.IndexByte(clB32, b[i])+1)%32]
 		got, _ := AWSAccountID(b)
 		assert.NotEqual(t, uint64(609629065308), got, "changed character %d of %s", i, b)
 	}
 }
 
 func TestValidateAWSAccessKeyID(t *testing.T) {
-	r := testRand(2)
+	r := clRand(2)
 	tests := []struct {
 		in          string
 		want        bool
@@ -234,11 +234,11 @@ func TestValidateAWSAccessKeyID(t *testing.T) {
 	}{
 		{"ASIAY34FZKBOKMUTVV7A", true, 609629065308},
 		{makeAWSKeyID(r, "AKIA", 210987654321), true, 210987654321},
-		{"AKIAJ" + randFrom(r, b32, 15), true, 0},
-		{"A3TX" + randFrom(r, b32, 16), true, 0},
+		{"AKIAJ" + clRandFrom(r, clB32, 15), true, 0},
+		{"A3TX" + clRandFrom(r, clB32, 16), true, 0},
 		{"AKIAIOSFODNN7EXAMPLE", false, 0},
-		{"AKIA" + randFrom(r, b32, 15) + "0", false, 0},
-		{"AKIA" + randFrom(r, b32, 15), false, 0},
+		{"AKIA" + clRandFrom(r, clB32, 15) + "0", false, 0},
+		{"AKIA" + clRandFrom(r, clB32, 15), false, 0},
 	}
 	for _, tt := range tests {
 		var m Meta
@@ -249,9 +249,9 @@ func TestValidateAWSAccessKeyID(t *testing.T) {
 }
 
 func TestValidateAWSSecretAccessKey(t *testing.T) {
-	r := testRand(3)
-	good := randFrom(r, b64std, 38) + "a1"
-	assert.True(t, ValidateAWSSecretAccessKey([]byte(good), nil), "random key %s", preview(good))
+	r := clRand(3)
+	good := clRandFrom(r, clB64, 38) + "a1"
+	assert.True(t, ValidateAWSSecretAccessKey([]byte(good), nil), "random key %s", clPreview(good))
 	for _, bad := range []string{
 		"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 		good[:39],
@@ -259,13 +259,13 @@ func TestValidateAWSSecretAccessKey(t *testing.T) {
 		strings.ToLower(good),
 		strings.Repeat("Ab", 20),
 	} {
-		assert.False(t, ValidateAWSSecretAccessKey([]byte(bad), nil), "ValidateAWSSecretAccessKey(%s)", preview(bad))
+		assert.False(t, ValidateAWSSecretAccessKey([]byte(bad), nil), "ValidateAWSSecretAccessKey(%s)", clPreview(bad))
 	}
 }
 
 // makeGrafanaSAToken builds a glsa_ token with a valid checksum.
 func makeGrafanaSAToken(r *mrand.Rand) string {
-	head := "glsa_" + randFrom(r, alnum, 32)
+	head := "glsa_" + clRandFrom(r, clAlnum, 32)
 	sum := crc32.ChecksumIEEE([]byte(head))
 	var le [4]byte
 	binary.LittleEndian.PutUint32(le[:], sum)
@@ -282,18 +282,18 @@ func TestValidateGrafanaServiceAccountToken(t *testing.T) {
 	assert.True(t, ValidateGrafanaServiceAccountToken([]byte(known), &m), "known token")
 	assert.True(t, m.Structured)
 
-	tok := makeGrafanaSAToken(testRand(4))
-	assert.True(t, ValidateGrafanaServiceAccountToken([]byte(tok), nil), "generated %s", preview(tok))
-	for _, bad := range mutations(tok[5:], alnum) {
+	tok := makeGrafanaSAToken(clRand(4))
+	assert.True(t, ValidateGrafanaServiceAccountToken([]byte(tok), nil), "generated %s", clPreview(tok))
+	for _, bad := range clMutations(tok[5:], clAlnum) {
 		bad = "glsa_" + bad
-		assert.False(t, ValidateGrafanaServiceAccountToken([]byte(bad), nil), "mutated %s", preview(bad))
+		assert.False(t, ValidateGrafanaServiceAccountToken([]byte(bad), nil), "mutated %s", clPreview(bad))
 	}
 	assert.False(t, ValidateGrafanaServiceAccountToken([]byte(strings.ToUpper(tok[:45])+tok[45:]), nil))
 	assert.False(t, ValidateGrafanaServiceAccountToken([]byte(tok[:45]), nil))
 }
 
 func TestIdentifiableKeys(t *testing.T) {
-	r := testRand(5)
+	r := clRand(5)
 	type kind struct {
 		name     string
 		n        int
@@ -313,26 +313,26 @@ func TestIdentifiableKeys(t *testing.T) {
 		{"relay manage", 32, "+ARm", MarvinSeed("Manage00"), false, ValidateAzureMessagingKey, true},
 	}
 	for _, k := range kinds {
-		alphabet := b64std
+		alphabet := clB64
 		if k.urlSafe {
-			alphabet = alnum + "-_"
+			alphabet = clAlnum + "-_"
 		}
 		for range 20 {
 			key := makeIdentifiableKey(t, r, k.n, k.sig, k.seed, k.urlSafe)
 			var m Meta
-			require.True(t, k.validate([]byte(key), &m), "%s: generated %s", k.name, preview(key))
+			require.True(t, k.validate([]byte(key), &m), "%s: generated %s", k.name, clPreview(key))
 			assert.True(t, m.Structured, "%s: Structured", k.name)
 			sigAt := len(strings.TrimRight(key, "=")) - 10
-			for _, bad := range mutations(key, alphabet) {
+			for _, bad := range clMutations(key, alphabet) {
 				var m Meta
 				if k.legacy && bad[sigAt:sigAt+4] != k.sig {
 					// Without its signature the key reads as a legacy
 					// key: accepted, but not as a confirmed one.
 					k.validate([]byte(bad), &m)
-					assert.False(t, m.Structured, "%s: mutated signature %s", k.name, preview(bad))
+					assert.False(t, m.Structured, "%s: mutated signature %s", k.name, clPreview(bad))
 					continue
 				}
-				assert.False(t, k.validate([]byte(bad), &m), "%s: mutated %s", k.name, preview(bad))
+				assert.False(t, k.validate([]byte(bad), &m), "%s: mutated %s", k.name, clPreview(bad))
 			}
 		}
 		// A wrong seed fails.
@@ -346,10 +346,10 @@ func TestIdentifiableKeys(t *testing.T) {
 }
 
 func TestValidateAzureStorageKeyLegacy(t *testing.T) {
-	r := testRand(6)
-	legacy := base64.StdEncoding.EncodeToString(randBytes(r, 64))
+	r := clRand(6)
+	legacy := base64.StdEncoding.EncodeToString(clRandBytes(r, 64))
 	var m Meta
-	assert.True(t, ValidateAzureStorageKey([]byte(legacy), &m), "legacy key %s", preview(legacy))
+	assert.True(t, ValidateAzureStorageKey([]byte(legacy), &m), "legacy key %s", clPreview(legacy))
 	assert.False(t, m.Structured)
 	emulator := "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 	assert.False(t, ValidateAzureStorageKey([]byte(emulator), nil), "emulator key")
@@ -358,36 +358,36 @@ func TestValidateAzureStorageKeyLegacy(t *testing.T) {
 }
 
 func TestValidateAzureMessagingKeyLegacy(t *testing.T) {
-	r := testRand(7)
-	legacy := base64.StdEncoding.EncodeToString(randBytes(r, 32))
-	assert.True(t, ValidateAzureMessagingKey([]byte(legacy), nil), "legacy key %s", preview(legacy))
+	r := clRand(7)
+	legacy := base64.StdEncoding.EncodeToString(clRandBytes(r, 32))
+	assert.True(t, ValidateAzureMessagingKey([]byte(legacy), nil), "legacy key %s", clPreview(legacy))
 	assert.False(t, ValidateAzureMessagingKey([]byte(legacy[:43]), nil), "short key")
 }
 
 func TestValidateAzureSASSignature(t *testing.T) {
-	r := testRand(8)
-	sig := base64.StdEncoding.EncodeToString(randBytes(r, 32))
+	r := clRand(8)
+	sig := base64.StdEncoding.EncodeToString(clRandBytes(r, 32))
 	esc := strings.NewReplacer("+", "%2B", "/", "%2F", "=", "%3D").Replace(sig)
-	assert.True(t, ValidateAzureSASSignature([]byte(sig), nil), "plain %s", preview(sig))
-	assert.True(t, ValidateAzureSASSignature([]byte(esc), nil), "escaped %s", preview(esc))
+	assert.True(t, ValidateAzureSASSignature([]byte(sig), nil), "plain %s", clPreview(sig))
+	assert.True(t, ValidateAzureSASSignature([]byte(esc), nil), "escaped %s", clPreview(esc))
 	assert.True(t, ValidateAzureSASSignature([]byte(strings.ToLower(esc[:0])+esc), nil))
 	for _, bad := range []string{sig[:43], sig[:42] + "==", sig + "A", strings.Replace(esc, "%3D", "%3X", 1)} {
-		assert.False(t, ValidateAzureSASSignature([]byte(bad), nil), "ValidateAzureSASSignature(%s)", preview(bad))
+		assert.False(t, ValidateAzureSASSignature([]byte(bad), nil), "ValidateAzureSASSignature(%s)", clPreview(bad))
 	}
 }
 
 // makeCASKKey lays out a common annotated key (checksum characters random).
 func makeCASKKey(r *mrand.Rand, kind, year, month byte, provider string, long bool) string {
-	key := randFrom(r, alnum, 52) + "JQQJ9" + string(kind) + string(year) + string(month) +
-		randFrom(r, alnum, 16) + provider + randFrom(r, alnum, 4)
+	key := clRandFrom(r, clAlnum, 52) + "JQQJ9" + string(kind) + string(year) + string(month) +
+		clRandFrom(r, clAlnum, 16) + provider + clRandFrom(r, clAlnum, 4)
 	if long {
-		key += randFrom(r, alnum, 2) + "=="
+		key += clRandFrom(r, clAlnum, 2) + "=="
 	}
 	return key
 }
 
 func TestValidateAzureCASKKey(t *testing.T) {
-	r := testRand(9)
+	r := clRand(9)
 	tests := []struct {
 		in         string
 		want       bool
@@ -404,8 +404,8 @@ func TestValidateAzureCASKKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var m Meta
-		assert.Equal(t, tt.want, ValidateAzureCASKKey([]byte(tt.in), &m), "ValidateAzureCASKKey(%s)", preview(tt.in))
-		assert.Equal(t, tt.wantIssued, m.IssuedAt, "IssuedAt of %s", preview(tt.in))
+		assert.Equal(t, tt.want, ValidateAzureCASKKey([]byte(tt.in), &m), "ValidateAzureCASKKey(%s)", clPreview(tt.in))
+		assert.Equal(t, tt.wantIssued, m.IssuedAt, "IssuedAt of %s", clPreview(tt.in))
 	}
 }
 
@@ -413,51 +413,51 @@ func TestValidateAzureCASKKey(t *testing.T) {
 // URL signed at the given time.
 func makeBedrockShortKey(r *mrand.Rand, at time.Time) string {
 	u := "bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256" +
-		"&X-Amz-Credential=ASIA" + randFrom(r, b32, 16) + "%2F" + at.Format("20060102") + "%2Fus-east-1%2Fbedrock%2Faws4_request" +
+		"&X-Amz-Credential=ASIA" + clRandFrom(r, clB32, 16) + "%2F" + at.Format("20060102") + "%2Fus-east-1%2Fbedrock%2Faws4_request" +
 		"&X-Amz-Date=" + at.Format("20060102T150405Z") + "&X-Amz-Expires=43200" +
-		"&X-Amz-Security-Token=IQoJb3JpZ2luX2VjE" + url64(randFrom(r, b64std, 600)) +
-		"&X-Amz-Signature=" + randFrom(r, "0123456789abcdef", 64) + "&X-Amz-SignedHeaders=host&Version=1"
+		"&X-Amz-Security-Token=IQoJb3JpZ2luX2VjE" + clURLEscape(clRandFrom(r, clB64, 600)) +
+		"&X-Amz-Signature=" + clRandFrom(r, "0123456789abcdef", 64) + "&X-Amz-SignedHeaders=host&Version=1"
 	return "bedrock-api-key-" + base64.StdEncoding.EncodeToString([]byte(u))
 }
 
-func url64(s string) string {
+func clURLEscape(s string) string {
 	return strings.NewReplacer("+", "%2B", "/", "%2F", "=", "%3D").Replace(s)
 }
 
 func TestValidateBedrockAPIKey(t *testing.T) {
-	r := testRand(10)
+	r := clRand(10)
 	at := time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 	short := makeBedrockShortKey(r, at)
 	require.True(t, strings.HasPrefix(short, "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"))
 	var m Meta
-	assert.True(t, ValidateBedrockAPIKey([]byte(short), &m), "short-lived %s", preview(short))
+	assert.True(t, ValidateBedrockAPIKey([]byte(short), &m), "short-lived %s", clPreview(short))
 	assert.True(t, m.Structured)
 	assert.Equal(t, at.Unix(), m.IssuedAt)
 	assert.Equal(t, at.Unix()+43200, m.ExpiresAt)
 
-	long := "ABSK" + base64.StdEncoding.EncodeToString([]byte("BedrockAPIKey-"+randFrom(r, alnum, 8)+"-at-123456789012:"+randFrom(r, b64std, 60)))
+	long := "ABSK" + base64.StdEncoding.EncodeToString([]byte("BedrockAPIKey-"+clRandFrom(r, clAlnum, 8)+"-at-123456789012:"+clRandFrom(r, clB64, 60)))
 	m = Meta{}
-	assert.True(t, ValidateBedrockAPIKey([]byte(long), &m), "long-lived %s", preview(long))
+	assert.True(t, ValidateBedrockAPIKey([]byte(long), &m), "long-lived %s", clPreview(long))
 	assert.False(t, m.Structured)
 
 	other := "bedrock-api-key-" + base64.StdEncoding.EncodeToString([]byte("example.amazonaws.com/?Action=x"))
 	spaced := "bedrock-api-key-" + base64.StdEncoding.EncodeToString([]byte("bedrock.amazonaws.com/ with space"))
 	for _, bad := range []string{other, spaced, short[:len(short)-3] + "!", "ABSK" + "abc_def-", "bedrock-api-key-"} {
-		assert.False(t, ValidateBedrockAPIKey([]byte(bad), nil), "ValidateBedrockAPIKey(%s)", preview(bad))
+		assert.False(t, ValidateBedrockAPIKey([]byte(bad), nil), "ValidateBedrockAPIKey(%s)", clPreview(bad))
 	}
 }
 
 func TestValidateGrafanaCloudToken(t *testing.T) {
-	r := testRand(11)
-	js := `{"o":"1234567","n":"stack-7654321-hm-read-logs","k":"` + randFrom(r, alnum, 24) + `","m":{"r":"prod-us-east-0"}}`
+	r := clRand(11)
+	js := `{"o":"1234567","n":"stack-7654321-hm-read-logs","k":"` + clRandFrom(r, clAlnum, 24) + `","m":{"r":"prod-us-east-0"}}`
 	tok := "glc_" + base64.StdEncoding.EncodeToString([]byte(js))
 	var m Meta
-	assert.True(t, ValidateGrafanaCloudToken([]byte(tok), &m), "token %s", preview(tok))
+	assert.True(t, ValidateGrafanaCloudToken([]byte(tok), &m), "token %s", clPreview(tok))
 	assert.True(t, m.Structured)
 	assert.True(t, ValidateGrafanaCloudToken([]byte(strings.TrimRight(tok, "=")), nil), "unpadded")
 	notJSON := "glc_" + base64.StdEncoding.EncodeToString([]byte(`{"o":"1234567","n":`))
 	for _, bad := range []string{notJSON, "glc_" + "eyJ!", tok[:len(tok)-6], "glx_" + tok[4:]} {
-		assert.False(t, ValidateGrafanaCloudToken([]byte(bad), nil), "ValidateGrafanaCloudToken(%s)", preview(bad))
+		assert.False(t, ValidateGrafanaCloudToken([]byte(bad), nil), "ValidateGrafanaCloudToken(%s)", clPreview(bad))
 	}
 }
 
@@ -481,18 +481,18 @@ func TestValidateServiceAccountKey(t *testing.T) {
 	esc := strings.ReplaceAll(plain, "\n", `\n`)
 	for _, s := range []string{plain, esc, strings.ReplaceAll(plain, "\n", `\\n`), strings.TrimSuffix(esc, `\n`)} {
 		var m Meta
-		assert.True(t, ValidateServiceAccountKey([]byte(s), &m), "ValidateServiceAccountKey(%s)", preview(s))
+		assert.True(t, ValidateServiceAccountKey([]byte(s), &m), "ValidateServiceAccountKey(%s)", clPreview(s))
 		assert.True(t, m.Structured)
 	}
 	// One character changed anywhere in the base64 body fails: either the
 	// DER no longer parses or the RSA parameters disagree.
 	lines := strings.Split(plain, "\n")
 	body := strings.Join(lines[1:len(lines)-2], "")
-	r := testRand(12)
+	r := clRand(12)
 	for range 40 {
 		i := r.IntN(len(body) - 4)
 		b := []byte(body)
-		b[i] = b64std[(strings.IndexByte(b64std, b[i])+11)%64]
+		b[i] = clB64[(strings.IndexByte(clB64, b[i])+11)%64]
 		bad := "-----BEGIN PRIVATE KEY-----\n" + string(b) + "\n-----END PRIVATE KEY-----\n"
 		assert.False(t, ValidateServiceAccountKey([]byte(bad), nil), "changed body character %d", i)
 	}
@@ -501,24 +501,24 @@ func TestValidateServiceAccountKey(t *testing.T) {
 		plain[:len(plain)/2],
 		"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----",
 	} {
-		assert.False(t, ValidateServiceAccountKey([]byte(bad), nil), "ValidateServiceAccountKey(%s)", preview(bad))
+		assert.False(t, ValidateServiceAccountKey([]byte(bad), nil), "ValidateServiceAccountKey(%s)", clPreview(bad))
 	}
 }
 
 func TestCloudValidatorsDoNotAllocate(t *testing.T) {
-	r := testRand(13)
-	js := `{"o":"1","n":"x","k":"` + randFrom(r, alnum, 24) + `"}`
+	r := clRand(13)
+	js := `{"o":"1","n":"x","k":"` + clRandFrom(r, clAlnum, 24) + `"}`
 	inputs := []struct {
 		name string
 		v    Validator
 		in   string
 	}{
 		{"aws id", ValidateAWSAccessKeyID, "ASIAY34FZKBOKMUTVV7A"},
-		{"aws secret", ValidateAWSSecretAccessKey, randFrom(r, b64std, 38) + "a1"},
+		{"aws secret", ValidateAWSSecretAccessKey, clRandFrom(r, clB64, 38) + "a1"},
 		{"storage", ValidateAzureStorageKey, makeIdentifiableKey(t, r, 64, "+ASt", MarvinSeed("Default0"), false)},
 		{"function", ValidateAzureFunctionKey, makeIdentifiableKey(t, r, 40, "AzFu", MarvinSeed("Master00"), true)},
 		{"messaging", ValidateAzureMessagingKey, makeIdentifiableKey(t, r, 32, "+ASb", MarvinSeed("Manage00"), false)},
-		{"sas", ValidateAzureSASSignature, url64(base64.StdEncoding.EncodeToString(randBytes(r, 32)))},
+		{"sas", ValidateAzureSASSignature, clURLEscape(base64.StdEncoding.EncodeToString(clRandBytes(r, 32)))},
 		{"cask", ValidateAzureCASKKey, makeCASKKey(r, '9', 'C', 'E', "ACOG", false)},
 		{"grafana sa", ValidateGrafanaServiceAccountToken, makeGrafanaSAToken(r)},
 		{"grafana cloud", ValidateGrafanaCloudToken, "glc_" + base64.StdEncoding.EncodeToString([]byte(js))},
@@ -527,7 +527,7 @@ func TestCloudValidatorsDoNotAllocate(t *testing.T) {
 	for _, in := range inputs {
 		b := []byte(in.in)
 		var m Meta
-		require.True(t, in.v(b, &m), "%s accepts %s", in.name, preview(in.in))
+		require.True(t, in.v(b, &m), "%s accepts %s", in.name, clPreview(in.in))
 		allocs := testing.AllocsPerRun(50, func() {
 			m = Meta{}
 			in.v(b, &m)
