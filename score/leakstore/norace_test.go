@@ -1,0 +1,5 @@
+//go:build !race
+
+package leakstore
+
+const raceEnabled = false
