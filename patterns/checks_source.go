@@ -146,6 +146,18 @@ func ValidateGitLabRoutable(secret []byte, m *Meta) bool {
 	return true
 }
 
+// ValidateGitLabToken checks a GitLab token of any form: a routable token
+// (it contains ".") must pass the GL-CRC check of ValidateGitLabRoutable;
+// legacy forms carry no checksum and are accepted as they are.
+func ValidateGitLabToken(secret []byte, m *Meta) bool {
+	for _, c := range secret {
+		if c == '.' {
+			return ValidateGitLabRoutable(secret, m)
+		}
+	}
+	return true
+}
+
 var scEqualsSign = []byte{'='}
 
 // ValidateAtlassianToken is the ATL-CRC check of Bitbucket app passwords
