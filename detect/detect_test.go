@@ -71,8 +71,8 @@ func testPatterns() []patterns.Pattern {
 			ID: "test-generic", Provider: "Test", Grants: patterns.PrivScoped,
 			Severity: patterns.SeverityMedium, Confidence: patterns.ConfidenceGeneric,
 			Keywords: []string{"key"}, KeywordsFoldCase: true,
-			Regex:    `(?i)key\s*=\s*(?<secret>[A-Za-z0-9_]{20,60})`,
-			MaxLen:   80,
+			Regex:  `(?i)key\s*=\s*(?<secret>[A-Za-z0-9_]{20,60})`,
+			MaxLen: 80,
 		},
 	}
 }

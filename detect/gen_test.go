@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math/rand/v2"
+	"time"
 
 	"github.com/leakward/leakward/internal/testlog"
 )
@@ -13,3 +14,5 @@ func genLog(size, secretEvery int, seed uint64) []byte {
 		return `level=warn msg="leaked" token=` + makeTok(r)
 	})
 }
+
+var testTime = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
