@@ -52,22 +52,51 @@ var (
 // It does not allocate. It is a heuristic: pass Config.Classify or set
 // Event.Class when the service knows better.
 func DefaultClassify(op string) OpClass {
-	for _, w := range adminWords {
-		if containsFold(op, w) {
-			return ClassAdmin
-		}
-	}
 	for _, w := range writeMethods {
 		if hasPrefixFold(op, w) {
-			return ClassWrite
+			return classifyWords(op, ClassWrite)
 		}
 	}
-	for _, w := range writeWords {
-		if containsFold(op, w) {
-			return ClassWrite
+	return classifyWords(op, ClassRead)
+}
+
+// wordStarts has a bit for each lowercase two-byte start of an admin or
+// write word, so that classifyWords compares words only where one can
+// start: one table lookup per byte of op.
+var wordStarts = func() (tab [1 << 16 / 64]uint64) {
+	for _, ws := range [][]string{adminWords[:], writeWords[:]} {
+		for _, w := range ws {
+			v := uint16(w[0])<<8 | uint16(w[1])
+			tab[v>>6] |= 1 << (v & 63)
 		}
 	}
-	return ClassRead
+	return tab
+}()
+
+// classifyWords returns ClassAdmin if op contains an admin word, else
+// ClassWrite if it contains a write word, else class.
+func classifyWords(op string, class OpClass) OpClass {
+	for i := 0; i+1 < len(op); i++ {
+		v := uint16(lower(op[i]))<<8 | uint16(lower(op[i+1]))
+		if wordStarts[v>>6]&(1<<(v&63)) == 0 {
+			continue
+		}
+		rest := op[i:]
+		for _, w := range adminWords {
+			if hasPrefixFold(rest, w) {
+				return ClassAdmin
+			}
+		}
+		if class == ClassRead {
+			for _, w := range writeWords {
+				if hasPrefixFold(rest, w) {
+					class = ClassWrite
+					break
+				}
+			}
+		}
+	}
+	return class
 }
 
 func lower(c byte) byte {
@@ -89,17 +118,6 @@ func hasPrefixFold(s, w string) bool {
 		}
 	}
 	return true
-}
-
-// containsFold reports whether s contains the lowercase ASCII word w,
-// ignoring case.
-func containsFold(s, w string) bool {
-	for i := 0; i+len(w) <= len(s); i++ {
-		if lower(s[i]) == w[0] && hasPrefixFold(s[i:], w) {
-			return true
-		}
-	}
-	return false
 }
 
 // agentHash hashes the product token of a client string (the text before

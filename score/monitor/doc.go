@@ -56,7 +56,7 @@
 //
 // # Memory
 //
-// Each tracked key takes [BytesPerKey] (128) bytes: its recent 8 networks,
+// Each tracked key takes [BytesPerKey] (132) bytes, a 128-byte slot and a 4-byte tag: its recent 8 networks,
 // 4 wide blocks and 4 client products (each replaced by CLOCK), windows and
 // peaks, and a 64-bit linear-counting sketch of distinct networks in the
 // fan-out window. Keys live in a table of Config.MaxKeys slots in buckets

@@ -85,9 +85,10 @@ type Event struct {
 	Units float64
 }
 
-// BytesPerKey is the memory for each tracked key: MaxKeys × BytesPerKey
-// bytes are allocated by New and never grow.
-const BytesPerKey = int(unsafe.Sizeof(slot{}))
+// BytesPerKey is the memory for each tracked key, a 128-byte slot and a
+// 4-byte tag: MaxKeys × BytesPerKey bytes are allocated by New and never
+// grow.
+const BytesPerKey = int(unsafe.Sizeof(slot{})) + 4
 
 // BytesPerNetwork is the memory for each network tracked for cross-key
 // correlation.
@@ -132,6 +133,7 @@ const ways = 8 // slots per bucket; a bucket is the eviction sample
 type keyShard struct {
 	mu        sync.Mutex
 	slots     []slot
+	tags      []uint32 // per slot: 0 empty, else a hash tag of its key
 	bmask     uint64
 	n         int
 	evictions uint64
@@ -177,6 +179,7 @@ func New(c *Config) (*Monitor, error) {
 	per := rc.maxKeys / nsh
 	for i := range m.keys {
 		m.keys[i].slots = make([]slot, per)
+		m.keys[i].tags = make([]uint32, per)
 		m.keys[i].bmask = uint64(per/ways - 1)
 	}
 	m.nets.init(rc.maxNets)
@@ -264,35 +267,62 @@ func nz16(x uint64) uint16 {
 	return 1
 }
 
-// lookup finds id's slot in the shard, or takes one: an empty slot of its
-// bucket or the bucket's least recently used slot, not known-leaked if any
+// lookup finds id's slot in the shard, or takes one. A key may live in
+// either of two buckets of 8 slots (two-choice hashing keeps the table
+// nearly full before it evicts); a 4-byte tag per slot, in its own array,
+// lets a lookup read one cache line per bucket. A new key takes an empty
+// slot, else the least recently used of the 16, not known-leaked if any
 // other is available. isNew reports a slot just taken.
 func (sh *keyShard) lookup(id *KeyID, h uint64, shift uint) (s *slot, isNew bool) {
-	base := int((h>>shift)&sh.bmask) * ways
-	b := sh.slots[base : base+ways : base+ways]
-	for i := range b {
-		if b[i].flags&fOcc != 0 && b[i].id == *id {
-			return &b[i], false
+	tag := uint32(h>>32) | 1
+	b1 := int((h>>shift)&sh.bmask) * ways
+	b2 := int((mix64(h)>>shift)&sh.bmask) * ways
+	t1 := sh.tags[b1 : b1+ways : b1+ways]
+	t2 := sh.tags[b2 : b2+ways : b2+ways]
+	for i, t := range t1 {
+		if t == tag && sh.slots[b1+i].id == *id {
+			return &sh.slots[b1+i], false
 		}
 	}
-	victim := -1
-	for i := range b {
-		if b[i].flags&fOcc == 0 {
-			victim = i
-			break
-		}
-		if victim < 0 || older(&b[i], &b[victim]) {
-			victim = i
+	for i, t := range t2 {
+		if t == tag && sh.slots[b2+i].id == *id {
+			return &sh.slots[b2+i], false
 		}
 	}
-	s = &b[victim]
-	if s.flags&fOcc != 0 {
+	// Two choices: the bucket with more empty slots. Slots are never
+	// freed, so the empty slots of a bucket are its last ones.
+	v, e1, e2 := -1, 0, 0
+	for i := 0; i < ways; i++ {
+		if t1[i] == 0 {
+			e1++
+		}
+		if t2[i] == 0 {
+			e2++
+		}
+	}
+	switch {
+	case e1 > 0 && e1 >= e2:
+		v = b1 + ways - e1
+	case e2 > 0:
+		v = b2 + ways - e2
+	}
+	if v < 0 {
+		v = b1
+		for i := 0; i < ways; i++ {
+			if older(&sh.slots[b1+i], &sh.slots[v]) {
+				v = b1 + i
+			}
+			if older(&sh.slots[b2+i], &sh.slots[v]) {
+				v = b2 + i
+			}
+		}
 		sh.evictions++
 	} else {
 		sh.n++
 	}
-	*s = slot{id: *id, flags: fOcc}
-	return s, true
+	sh.tags[v] = tag
+	sh.slots[v] = slot{id: *id, flags: fOcc}
+	return &sh.slots[v], true
 }
 
 // older reports whether a should be evicted before b: unleaked before

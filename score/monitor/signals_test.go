@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -371,7 +372,8 @@ func TestFingerprint(t *testing.T) {
 }
 
 func TestSlotSize(t *testing.T) {
-	assert.Equal(t, 128, BytesPerKey)
+	assert.Equal(t, 128, int(unsafe.Sizeof(slot{})))
+	assert.Equal(t, 132, BytesPerKey)
 	assert.Equal(t, 24, BytesPerNetwork)
 }
 
