@@ -299,6 +299,9 @@ func TestEveryRegexHasTimeout(t *testing.T) {
 }
 
 func TestScanCleanTextAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are asserted without -race (sync.Pool drops items under it)")
+	}
 	d := newTest(t)
 	src := genLog(1<<16, 0, 1)
 	d.Scan(src)
