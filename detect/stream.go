@@ -46,11 +46,18 @@ type Writer struct {
 	w      io.Writer
 	buf    []byte // context (emitted) + pending input
 	ctx    int    // bytes at the start of buf already emitted
+	base   int64  // stream offset of buf[0]
 	out    []byte
 	fs     []Finding
 	err    error
 	closed bool
+	notify func(Finding)
 }
+
+// OnFinding registers fn to be called with each finding as it is redacted
+// (offsets are relative to the whole stream). fn must not retain more than
+// the Finding, which holds no secret. Call it before the first Write.
+func (w *Writer) OnFinding(fn func(Finding)) { w.notify = fn }
 
 // NewWriter returns a Writer that writes the redaction of its input to w.
 func (d *Detector) NewWriter(w io.Writer) *Writer {
@@ -141,6 +148,12 @@ func (w *Writer) round(final bool) {
 		out = append(out, w.buf[prev:start]...)
 		out = w.d.appendMask(out, f, w.buf[f.Start:f.End])
 		prev = f.End
+		if w.notify != nil {
+			g := f
+			g.Start += int(w.base)
+			g.End += int(w.base)
+			w.notify(g)
+		}
 	}
 	if prev < cut {
 		out = append(out, w.buf[prev:cut]...)
@@ -157,6 +170,7 @@ func (w *Writer) round(final bool) {
 	n := copy(w.buf, w.buf[keep:])
 	w.buf = w.buf[:n]
 	w.ctx = cut - keep
+	w.base += int64(keep)
 	if cap(w.out) > 4*roundBytes {
 		w.out = nil
 	}
