@@ -14,7 +14,9 @@
 //
 // A privilege, a severity and a confidence reason are listed for every
 // credential, even when they contribute 0 points; the other reasons are
-// listed only when they apply.
+// listed only when they apply. A test, sandbox or testnet value (a Stripe
+// sk_test_ key, a tprv wallet key) is weighed as privilege test-mode
+// whatever its type grants when live, and also gets mode.test.
 //
 // # Weights
 //
@@ -67,7 +69,8 @@
 // (cloud-root, critical, contextual) in a log line scores 50+20+0+10 = 80,
 // critical; an OpenAI project key (billing-abuse, critical, distinctive)
 // submitted by its owner scores 35+20+10+0 = 65, high; a Stripe test key
-// (test-mode, low, distinctive, test) scores 0+5+10-15 = 0, none; an
+// (payment when live, critical, distinctive, test) scores 0+20+10-15 = 15,
+// low; an
 // expired session JWT (session, high, validated) scores 30+15+15-40 = 20,
 // low.
 //

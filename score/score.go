@@ -53,20 +53,27 @@ func ParseExposure(name string) (Exposure, error) {
 	return 0, fmt.Errorf("%w: %q", ErrUnknownExposure, name)
 }
 
+// Prefixes of the reason codes built from a name. A privilege code is
+// CodePrivilegePrefix followed by the class name ("privilege.cloud-root"),
+// or CodePrivilegeOther for a class the weights do not list; severity and
+// confidence codes are built from the names of patterns.Severity and
+// patterns.Confidence, and exposure codes from Exposure.String.
+const (
+	// CodePrivilegePrefix starts the code of a privilege class.
+	CodePrivilegePrefix = "privilege."
+	// CodeSeverityPrefix starts the code of a base severity.
+	CodeSeverityPrefix = "severity."
+	// CodeConfidencePrefix starts the code of a confidence.
+	CodeConfidencePrefix = "confidence."
+	// CodeExposurePrefix starts the code of an exposure.
+	CodeExposurePrefix = "exposure."
+)
+
 // Reason codes of the score. A privilege, severity and confidence reason
 // is listed for every scored credential; the others only when they apply.
-// The privilege codes are CodePrivilegePrefix followed by the class name
-// ("privilege.cloud-root"), or CodePrivilegeOther for a class the weights
-// do not list; severity and confidence codes are built the same way from
-// the names of patterns.Severity and patterns.Confidence, and exposure
-// codes from Exposure.String.
 const (
-	CodePrivilegePrefix  = "privilege."
-	CodePrivilegeOther   Code = "privilege.other"
-	CodeSeverityPrefix   = "severity."
-	CodeConfidencePrefix = "confidence."
-	CodeExposurePrefix   = "exposure."
-
+	// CodePrivilegeOther: a privilege class the weights do not list.
+	CodePrivilegeOther Code = "privilege.other"
 	// CodeTest: a test, sandbox or testnet value.
 	CodeTest Code = "mode.test"
 	// CodeKnownLeaked: the leak store lists the secret. The score is raised
@@ -215,7 +222,8 @@ type Input struct {
 	// Validated is set when a checksum or structure confirmed the value;
 	// it counts as patterns.ConfidenceValidated.
 	Validated bool
-	// Test is set for test, sandbox and testnet values.
+	// Test is set for test, sandbox and testnet values. A test value is
+	// weighed as privilege class test-mode, whatever Grants says.
 	Test bool
 	// Linked is set when the credential was found next to its pair.
 	Linked bool
@@ -329,7 +337,11 @@ func (s *Scorer) score(r *Result, in *Input) {
 		sum += x.Points
 		r.AddReason(x)
 	}
-	if p, ok := s.priv[in.Grants]; ok {
+	grants := in.Grants
+	if in.Test {
+		grants = patterns.PrivTestMode // a test value grants sandbox access only
+	}
+	if p, ok := s.priv[grants]; ok {
 		add(p)
 	} else {
 		add(s.other)

@@ -1,0 +1,434 @@
+package score
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/dlclark/regexp2/v2"
+
+	"github.com/leakward/leakward/detect"
+	"github.com/leakward/leakward/patterns"
+)
+
+// Rejection codes of Checker.Check. They carry 0 points; a Decision lists
+// them before the score's reasons. CodeKnownLeaked also rejects.
+const (
+	// CodeMalformed: empty, too long, or more than the key (text around
+	// it, several keys, an encoded key).
+	CodeMalformed Code = "check.malformed"
+	// CodeUnrecognised: not a credential the detector recognises.
+	CodeUnrecognised Code = "check.unrecognised"
+	// CodeUnexpectedType: a credential of a type the caller did not ask for.
+	CodeUnexpectedType Code = "check.unexpected-type"
+	// CodeChecksum: the shape of a type that carries a checksum or
+	// structure, but the check fails.
+	CodeChecksum Code = "check.checksum"
+	// CodePlaceholder: a placeholder, mask, template reference or
+	// documentation example, or a value with too little randomness for
+	// its type.
+	CodePlaceholder Code = "check.placeholder"
+	// CodeTestMode: a test or sandbox key where a live one is required.
+	CodeTestMode Code = "check.test-mode"
+	// CodeExpiredKey: a token whose expiry has passed.
+	CodeExpiredKey Code = "check.expired"
+)
+
+// DefaultMaxKeyBytes is the longest key Check accepts when
+// CheckerConfig.MaxKeyBytes is 0.
+const DefaultMaxKeyBytes = 4096
+
+// ErrNilDetector is returned by NewChecker without a detector.
+var ErrNilDetector = errors.New("score: nil detector")
+
+// maxKeyFindings bounds the findings one Check looks at. A key is one
+// finding; more means the value is malformed, so the rest are not needed.
+const maxKeyFindings = 4
+
+// CheckerConfig configures a Checker. The zero value means the defaults.
+type CheckerConfig struct {
+	// Scorer scores recognised keys; nil means Default.
+	Scorer *Scorer
+	// Store lists known-leaked keys; nil is an empty store.
+	Store LeakStore
+	// MaxKeyBytes is the longest key accepted, after trimming; 0 means
+	// DefaultMaxKeyBytes.
+	MaxKeyBytes int
+}
+
+// CheckOptions says what a caller expects of a submitted key. The zero
+// value accepts any recognised live or test key.
+type CheckOptions struct {
+	// Types lists the pattern ids the caller accepts (for example
+	// "openai-project-key", "anthropic-api-key"); empty accepts any.
+	Types []string
+	// RequireLive rejects test, sandbox and testnet keys.
+	RequireLive bool
+	// Exposure is the exposure the score assumes; ExposureUnknown means
+	// ExposureUserInput.
+	Exposure Exposure
+	// Now is the time expiries are compared with; zero means time.Now().
+	Now time.Time
+}
+
+// Decision is the answer of Checker.Check. It never holds the key.
+type Decision struct {
+	// Accepted reports whether the key may be registered.
+	Accepted bool
+	// Reject is the main rejection code (one of the check.* codes or
+	// CodeKnownLeaked); empty when Accepted.
+	Reject Code
+	// PatternID is the credential type recognised; empty when the value
+	// was not recognised.
+	PatternID string
+	// Result is the risk of the key and the reasons for the decision:
+	// rejection reasons first (0 points each), then the score's reasons
+	// when the key was recognised. A known-leaked key is listed once, by
+	// the score's store.known-leaked reason.
+	Result Result
+}
+
+// MarshalJSON renders d as {"accepted":…,"reject":…,"pattern_id":…,
+// "score":…,"level":…,"reasons":[…]}.
+func (d Decision) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Accepted  bool     `json:"accepted"`
+		Reject    Code     `json:"reject,omitempty"`
+		PatternID string   `json:"pattern_id,omitempty"`
+		Score     int      `json:"score"`
+		Level     Level    `json:"level"`
+		Reasons   []Reason `json:"reasons"`
+	}{d.Accepted, d.Reject, d.PatternID, d.Result.Score, d.Result.Level, d.Result.Reasons()})
+}
+
+// Checker decides whether to accept keys submitted to signup and
+// key-registration flows. It is immutable after NewChecker and safe for
+// concurrent use.
+type Checker struct {
+	det    *detect.Detector
+	scorer *Scorer
+	store  LeakStore
+	maxLen int
+	shapes func() []shape
+}
+
+// shape is a pattern's regex compiled for the rejection path, which tells
+// a failed checksum from an unrecognised value.
+type shape struct {
+	p      patterns.Pattern
+	re     *regexp2.Regexp
+	secret int // group number of "secret", or 0
+}
+
+// NewChecker returns a Checker that recognises keys with d. The detector
+// should include the patterns of every type callers may ask for.
+func NewChecker(d *detect.Detector, c CheckerConfig) (*Checker, error) {
+	if d == nil {
+		return nil, ErrNilDetector
+	}
+	if c.MaxKeyBytes < 0 {
+		return nil, fmt.Errorf("score: MaxKeyBytes %d is negative", c.MaxKeyBytes)
+	}
+	ch := &Checker{det: d, scorer: c.Scorer, store: c.Store, maxLen: c.MaxKeyBytes}
+	if ch.scorer == nil {
+		ch.scorer = Default()
+	}
+	if ch.maxLen == 0 {
+		ch.maxLen = DefaultMaxKeyBytes
+	}
+	ch.shapes = sync.OnceValue(func() []shape { return compileShapes(d) })
+	return ch, nil
+}
+
+// Check decides whether key may be registered. Surrounding white space is
+// trimmed; the rest must be exactly one credential the detector
+// recognises, of one of want.Types when that is set, live when
+// want.RequireLive is set, not expired and not known to have leaked.
+//
+// Check does not retain key and never puts it in the Decision. A key that
+// is accepted or rejected after recognition costs one scan of the key
+// (and one store lookup), and allocates nothing. A value that is not
+// recognised also runs the regexes of the patterns whose keywords it
+// contains, to say whether its checksum failed; those regexes are
+// compiled on the first such call.
+func (c *Checker) Check(key []byte, want CheckOptions) Decision {
+	var d Decision
+	key = bytes.TrimSpace(key)
+	if len(key) == 0 || len(key) > c.maxLen {
+		d.reject(CodeMalformed, textMalformedLen)
+		return d
+	}
+	var buf [maxKeyFindings]detect.Finding
+	fs := c.det.AppendScan(buf[:0], key)
+	if len(fs) == 0 {
+		c.unrecognised(&d, key)
+		return d
+	}
+	f := &fs[0]
+	if len(fs) != 1 || f.Start != 0 || f.End != len(key) {
+		d.reject(CodeMalformed, textMalformedExtra)
+		return d
+	}
+	if f.Encoding != detect.EncodingNone {
+		d.reject(CodeMalformed, textMalformedEncoded)
+		return d
+	}
+	d.PatternID = f.PatternID
+	leaked := c.store != nil && c.store.ContainsKey(key)
+	now := want.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	test := f.Test || f.Grants == patterns.PrivTestMode
+	if leaked {
+		// The score lists the store.known-leaked reason with its points.
+		d.Reject = CodeKnownLeaked
+	}
+	if len(want.Types) > 0 && !contains(want.Types, f.PatternID) {
+		d.reject(CodeUnexpectedType, textUnexpectedType)
+	}
+	if want.RequireLive && test {
+		d.reject(CodeTestMode, textTestMode)
+	}
+	if f.Meta.ExpiresAt != 0 && f.Meta.ExpiresAt <= now.Unix() {
+		d.reject(CodeExpiredKey, textExpiredKey)
+	}
+	exp := want.Exposure
+	if exp == ExposureUnknown {
+		exp = ExposureUserInput
+	}
+	in := Input{
+		Grants:      f.Grants,
+		Severity:    f.Severity,
+		Confidence:  f.Confidence,
+		Validated:   f.Validated,
+		Test:        test,
+		KnownLeaked: leaked,
+		Exposure:    exp,
+		Meta:        f.Meta,
+		Now:         now,
+	}
+	c.scorer.score(&d.Result, &in)
+	d.Accepted = d.Reject == ""
+	return d
+}
+
+// reject records a rejection reason; the first one is the main one.
+func (d *Decision) reject(code Code, text string) {
+	if d.Reject == "" {
+		d.Reject = code
+	}
+	d.Result.AddReason(Reason{Code: code, Text: text})
+}
+
+// unrecognised explains why a value without findings was not recognised.
+func (c *Checker) unrecognised(d *Decision, key []byte) {
+	leaked := c.store != nil && c.store.ContainsKey(key)
+	switch {
+	case looksPlaceholder(key):
+		d.reject(CodePlaceholder, textPlaceholder)
+	default:
+		switch id, failed := c.matchShape(key); {
+		case failed:
+			d.PatternID = id
+			d.reject(CodeChecksum, textChecksum)
+		case id != "":
+			d.PatternID = id
+			d.reject(CodePlaceholder, textLowEntropy)
+		default:
+			d.reject(CodeUnrecognised, textUnrecognised)
+		}
+	}
+	if leaked {
+		// Listed, so a real key leaked under this value: still critical.
+		d.Result.AddReason(Reason{Code: CodeKnownLeaked, Points: c.scorer.levels.Critical, Text: textRejectLeaked})
+		d.Result.Score = c.scorer.levels.Critical
+		d.Result.Level = LevelCritical
+	}
+}
+
+// matchShape looks for a pattern whose regex matches the whole key. It
+// returns that pattern's id and whether its validator rejects the key.
+// A pattern whose validator fails wins over one that only matched.
+func (c *Checker) matchShape(key []byte) (id string, checksumFailed bool) {
+	var s string // converted once, on the first regex run
+	for _, sh := range c.shapes() {
+		if !containsKeyword(key, &sh.p) {
+			continue
+		}
+		if s == "" {
+			s = string(key)
+		}
+		if !wholeMatch(sh, s) {
+			continue
+		}
+		if sh.p.Validate != nil {
+			var m patterns.Meta
+			if !sh.p.Validate(key, &m) {
+				return sh.p.ID, true
+			}
+		}
+		if id == "" {
+			id = sh.p.ID
+		}
+	}
+	return id, false
+}
+
+// wholeMatch reports whether some match of sh's regex in s has a secret
+// spanning all of s.
+func wholeMatch(sh shape, s string) bool {
+	m, err := sh.re.FindStringMatch(s)
+	for ; err == nil && m != nil; m, err = sh.re.FindNextMatch(m) {
+		g := m.GroupByNumber(sh.secret)
+		if g == nil || len(g.Captures) == 0 {
+			continue
+		}
+		start, n := g.ByteRange()
+		if start == 0 && n == len(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func compileShapes(d *detect.Detector) []shape {
+	var out []shape
+	for _, id := range d.PatternIDs() {
+		p, ok := d.Pattern(id)
+		if !ok || p.Regex == "" {
+			continue
+		}
+		re, err := compileShape(p.Regex)
+		if err != nil {
+			continue // the detector compiled it; this cannot happen in practice
+		}
+		re.MatchTimeout = detect.DefaultMatchTimeout
+		sh := shape{p: p, re: re}
+		if n := re.GroupNumberFromName("secret"); n > 0 {
+			sh.secret = n
+		}
+		out = append(out, sh)
+	}
+	return out
+}
+
+func compileShape(expr string) (re *regexp2.Regexp, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			re, err = nil, fmt.Errorf("score: regex compiler failed: %v", r)
+		}
+	}()
+	return regexp2.Compile(expr, regexp2.OptionMaxBacktrackingStackSize(1<<20))
+}
+
+// containsKeyword reports whether key contains one of p's keywords, which
+// every match of p must contain.
+func containsKeyword(key []byte, p *patterns.Pattern) bool {
+	for _, k := range p.Keywords {
+		if p.KeywordsFoldCase {
+			if indexFold(key, k) >= 0 {
+				return true
+			}
+		} else if bytes.Contains(key, []byte(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// indexFold returns the first index of w in s ignoring ASCII case, or -1.
+func indexFold(s []byte, w string) int {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if equalFoldASCII(s[i:i+len(w)], w) {
+			return i
+		}
+	}
+	return -1
+}
+
+func equalFoldASCII(b []byte, w string) bool {
+	for i := 0; i < len(w); i++ {
+		if lowerASCII(b[i]) != lowerASCII(w[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// placeholderMarks are lowercase substrings of documentation values,
+// templates and masks; a submitted key containing one is a placeholder.
+var placeholderMarks = []string{
+	"example", "placeholder", "redacted", "changeme", "change_me", "replace",
+	"your_", "your-", "<your", "yourkey", "yourapi", "insert", "dummy",
+	"xxxx", "****", "${", "{{", "<", ">", "...", "…",
+}
+
+// looksPlaceholder reports whether a submitted value is a placeholder, a
+// mask, a template reference or a documentation value: it contains one of
+// placeholderMarks, or a run of 6 equal bytes, or fewer than 4 distinct
+// bytes in 8 or more.
+func looksPlaceholder(s []byte) bool {
+	for _, w := range placeholderMarks {
+		if indexFold(s, w) >= 0 {
+			return true
+		}
+	}
+	run := 1
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[i-1] {
+			if run++; run >= 6 {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	if len(s) >= 8 {
+		var seen [256]bool
+		n := 0
+		for _, b := range s {
+			if !seen[b] {
+				seen[b] = true
+				n++
+			}
+		}
+		if n < 4 {
+			return true
+		}
+	}
+	return false
+}
+
+const (
+	textMalformedLen     = "empty or longer than the key size limit"
+	textMalformedExtra   = "the value holds more than one key, or text around the key"
+	textMalformedEncoded = "the value is an encoded key, not the key itself"
+	textUnrecognised     = "not a recognised credential"
+	textUnexpectedType   = "a credential of a type that is not accepted here"
+	textChecksum         = "checksum or structure check failed"
+	textPlaceholder      = "placeholder or documentation example"
+	textLowEntropy       = "too little randomness for its type; a placeholder"
+	textTestMode         = "a test or sandbox key where a live key is required"
+	textExpiredKey       = "the token has expired"
+	textRejectLeaked     = "known to have leaked; rotate it"
+)
