@@ -492,3 +492,40 @@ func BenchmarkEntropyKey(b *testing.B) {
 		b.Fatal(e)
 	}
 }
+
+func TestScoreFinding(t *testing.T) {
+	k := makeKeys()
+	d, err := detect.New(demoPatterns())
+	require.NoError(t, err)
+	s, err := score.New(score.Config{Store: newStore(t, k.leaked)})
+	require.NoError(t, err)
+	line := []byte("a=" + k.payLive + " b=" + k.leaked + " c=" + k.expPast + " d=" + k.payTest)
+	fs := d.Scan(line)
+	require.Len(t, fs, 4, "findings in the test line")
+	tests := []struct {
+		name      string
+		now       time.Time
+		wantScore int
+		wantCodes []score.Code
+	}{
+		{"live", now, 85, []score.Code{"privilege.payment", "severity.critical", "confidence.distinctive", "exposure.log"}},
+		{"leaked", now, 100, []score.Code{"privilege.payment", "severity.critical", "confidence.distinctive", "exposure.log", score.CodeKnownLeaked}},
+		{"expired", now, 30, []score.Code{"privilege.session", "severity.high", "confidence.validated", "exposure.log", score.CodeExpired}},
+		{"test", now, 25, []score.Code{"privilege.test-mode", "severity.critical", "confidence.distinctive", score.CodeTest, "exposure.log"}},
+	}
+	for i, tt := range tests {
+		got := s.ScoreFinding(line, fs[i], score.ExposureLog, tt.now)
+		assert.Equal(t, tt.wantScore, got.Score, "score of the %s finding %v", tt.name, fs[i])
+		assert.Equal(t, tt.wantCodes, reasonCodes(got), "reason codes of the %s finding %v", tt.name, fs[i])
+	}
+	// Without a time, expiry is not evaluated.
+	got := s.ScoreFinding(line, fs[2], score.ExposureLog, time.Time{})
+	assert.False(t, got.HasReason(score.CodeExpired), "expiry evaluated without a time")
+	// A finding whose span is outside src is scored without the store.
+	got = s.ScoreFinding(nil, fs[1], score.ExposureLog, now)
+	assert.False(t, got.HasReason(score.CodeKnownLeaked), "store asked about a span outside src")
+	if !raceEnabled {
+		allocs := testing.AllocsPerRun(100, func() { got = s.ScoreFinding(line, fs[1], score.ExposureLog, now) })
+		assert.Equal(t, 0.0, allocs, "allocs per ScoreFinding")
+	}
+}

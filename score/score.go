@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/leakward/leakward/detect"
 	"github.com/leakward/leakward/patterns"
 )
 
@@ -383,6 +384,40 @@ func (s *Scorer) score(r *Result, in *Input) {
 	}
 	r.Score = min(max(sum, 0), 100)
 	r.Level = s.levels.Level(r.Score)
+}
+
+// FindingInput returns the Input for a finding of the detector, found at
+// exposure e. KnownLeaked and Now are left for the caller to set.
+func FindingInput(f detect.Finding, e Exposure) Input {
+	return Input{
+		Grants:     f.Grants,
+		Severity:   f.Severity,
+		Confidence: f.Confidence,
+		Validated:  f.Validated,
+		Test:       f.Test,
+		Linked:     f.Link != 0,
+		Exposure:   e,
+		Meta:       f.Meta,
+	}
+}
+
+// ScoreFinding scores f, a finding in src, found at exposure e, with
+// expiries compared with now (zero: not evaluated). When the Scorer has a
+// store, it is asked about the secret's bytes in src; for a finding
+// inside encoded text (f.Encoding is not none) those are the encoded
+// bytes, which a store of plain keys does not list. ScoreFinding does not
+// allocate when the store does not.
+func (s *Scorer) ScoreFinding(src []byte, f detect.Finding, e Exposure, now time.Time) Result {
+	in := FindingInput(f, e)
+	in.Now = now
+	if s.store != nil {
+		if secret := f.Secret(src); len(secret) > 0 {
+			in.KnownLeaked = s.store.ContainsKey(secret)
+		}
+	}
+	var r Result
+	s.score(&r, &in)
+	return r
 }
 
 // weightRow is one line of the weights table.
