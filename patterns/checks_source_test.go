@@ -241,3 +241,26 @@ func scBase62Encode6(v uint32) string {
 	}
 	return string(out[:])
 }
+
+func BenchmarkSourceChecks(b *testing.B) {
+	for _, name := range []string{"github fixture 1", "gitlab generated versioned", "atlassian api token %3D",
+		"jira dc pat", "pypi generated project", "discord generated", "artifactory api key", "sentry generated"} {
+		var tc scKnownAnswer
+		for _, k := range scKnownAnswers {
+			if k.name == name {
+				tc = k
+			}
+		}
+		in := []byte(tc.in)
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			b.ReportAllocs()
+			var m Meta
+			for b.Loop() {
+				if !tc.check(in, &m) {
+					b.Fatalf("%s rejected", name)
+				}
+			}
+		})
+	}
+}
