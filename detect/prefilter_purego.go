@@ -6,3 +6,6 @@ package detect
 func (pf *prefilter) find(dst []candidate, src []byte) []candidate {
 	return pf.findGeneric(dst, src)
 }
+
+// bytesOf returns a copy of the bytes of s (portable build).
+func bytesOf(s string) []byte { return []byte(s) }

@@ -43,3 +43,9 @@ var littleEndian = func() bool {
 func bswap32(x uint32) uint32 {
 	return x>>24 | x>>8&0xff00 | x<<8&0xff0000 | x<<24
 }
+
+// bytesOf returns the bytes of s without copying. The result must only be
+// read: the scanner never writes to its input.
+func bytesOf(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}

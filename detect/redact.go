@@ -73,7 +73,7 @@ func (d *Detector) Redact(dst, src []byte) []byte {
 func (d *Detector) RedactString(s string) string {
 	st := d.pool.Get().(*state)
 	defer func() { st.reset(); d.pool.Put(st) }()
-	src := []byte(s)
+	src := bytesOf(s)
 	fs := d.scan(st, st.found[len(st.found):len(st.found)], src, 0)
 	if len(fs) == 0 {
 		st.found = fs[:0]

@@ -33,7 +33,19 @@ func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
 
 // Handle redacts r and passes the result to the wrapped handler.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
-	nr := slog.NewRecord(r.Time, r.Level, h.d.RedactString(r.Message), r.PC)
+	msg := h.d.RedactString(r.Message)
+	changed := msg != r.Message
+	if !changed {
+		// Most records hold no secret: check before copying anything.
+		r.Attrs(func(a slog.Attr) bool {
+			_, changed = h.value(a.Value.Resolve(), 0)
+			return !changed
+		})
+		if !changed {
+			return h.inner.Handle(ctx, r)
+		}
+	}
+	nr := slog.NewRecord(r.Time, r.Level, msg, r.PC)
 	r.Attrs(func(a slog.Attr) bool {
 		nr.AddAttrs(h.attr(a))
 		return true
@@ -58,45 +70,55 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 
 // attr returns a with every secret in its value redacted.
 func (h *Handler) attr(a slog.Attr) slog.Attr {
-	a.Value = h.value(a.Value.Resolve(), 0)
+	a.Value, _ = h.value(a.Value.Resolve(), 0)
 	return a
 }
 
-func (h *Handler) value(v slog.Value, depth int) slog.Value {
+// value returns v with secrets redacted and whether it changed. Errors,
+// Stringers and byte slices always become their (redacted) text.
+func (h *Handler) value(v slog.Value, depth int) (slog.Value, bool) {
 	switch v.Kind() {
 	case slog.KindString:
 		s := v.String()
 		if r := h.d.RedactString(s); r != s {
-			return slog.StringValue(r)
+			return slog.StringValue(r), true
 		}
-		return v
+		return v, false
 	case slog.KindGroup:
 		as := v.Group()
-		red := make([]slog.Attr, len(as))
+		var red []slog.Attr
 		for i, a := range as {
-			red[i] = a
+			nv, changed := slog.StringValue("[REDACTED:too-deep]"), true
 			if depth < 32 {
-				red[i].Value = h.value(a.Value.Resolve(), depth+1)
-			} else {
-				red[i].Value = slog.StringValue("[REDACTED:too-deep]")
+				nv, changed = h.value(a.Value.Resolve(), depth+1)
+			}
+			if changed && red == nil {
+				red = make([]slog.Attr, len(as))
+				copy(red, as)
+			}
+			if red != nil {
+				red[i].Value = nv
 			}
 		}
-		return slog.GroupValue(red...)
+		if red == nil {
+			return v, false
+		}
+		return slog.GroupValue(red...), true
 	case slog.KindAny:
 		switch x := v.Any().(type) {
 		case error:
-			return slog.StringValue(h.d.RedactString(x.Error()))
+			return slog.StringValue(h.d.RedactString(x.Error())), true
 		case fmt.Stringer:
-			return slog.StringValue(h.d.RedactString(x.String()))
+			return slog.StringValue(h.d.RedactString(x.String())), true
 		case []byte:
-			return slog.StringValue(h.d.RedactString(string(x)))
+			return slog.StringValue(h.d.RedactString(string(x))), true
 		default:
 			s := fmt.Sprintf("%+v", x)
 			if r := h.d.RedactString(s); r != s {
-				return slog.StringValue(r)
+				return slog.StringValue(r), true
 			}
-			return v
+			return v, false
 		}
 	}
-	return v
+	return v, false
 }

@@ -1,0 +1,88 @@
+package detect_test
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/leakward/leakward/detect"
+	"github.com/leakward/leakward/patterns"
+)
+
+// A custom pattern: an internal token format "acme_" + 24 lowercase hex.
+var acme = patterns.Pattern{
+	ID:          "acme-internal-token",
+	Provider:    "ACME",
+	Description: "ACME internal service token",
+	Grants:      patterns.PrivScoped,
+	Severity:    patterns.SeverityHigh,
+	Confidence:  patterns.ConfidenceDistinctive,
+	Keywords:    []string{"acme_"},
+	Regex:       `(?<![a-z0-9_])acme_[0-9a-f]{24}(?![0-9a-f])`,
+	MaxLen:      29,
+	Examples:    []string{"ACME_TOKEN=acme_3f9c2a7b1e5d8c4f6a0b9e2d"},
+	NonExamples: []string{"acme_corp", "acme_xxxxxxxxxxxxxxxxxxxxxxxx"},
+}
+
+func ExampleDetector_Scan() {
+	d, err := detect.New([]patterns.Pattern{acme})
+	if err != nil {
+		panic(err)
+	}
+	src := []byte("user=alice token=acme_3f9c2a7b1e5d8c4f6a0b9e2d status=ok")
+	for _, f := range d.Scan(src) {
+		fmt.Println(f) // a Finding never prints the secret
+		fmt.Println(f.PatternID, f.Start, f.End, f.Severity)
+	}
+	// Output:
+	// acme-internal-token[17:46] (29 bytes)
+	// acme-internal-token 17 46 high
+}
+
+func ExampleDetector_Redact() {
+	d, err := detect.New([]patterns.Pattern{acme})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(d.Redact(nil, []byte("token=acme_3f9c2a7b1e5d8c4f6a0b9e2d"))))
+
+	d, _ = detect.New([]patterns.Pattern{acme}, detect.WithMask(detect.MaskPrefix))
+	fmt.Println(d.RedactString("token=acme_3f9c2a7b1e5d8c4f6a0b9e2d"))
+
+	d, _ = detect.New([]patterns.Pattern{acme}, detect.WithMask(detect.MaskFingerprint),
+		detect.WithFingerprintKey([]byte("0123456789abcdef0123456789abcdef")))
+	fmt.Println(d.RedactString("token=acme_3f9c2a7b1e5d8c4f6a0b9e2d"))
+	// Output:
+	// token=[REDACTED:acme-internal-token]
+	// token=acme_…[REDACTED]
+	// token=[REDACTED:acme-internal-token:hmac=8d8c8a7d]
+}
+
+func ExampleDetector_NewWriter() {
+	d, _ := detect.New([]patterns.Pattern{acme})
+	var out bytes.Buffer
+	w := d.NewWriter(&out)
+	// The token is split across two writes.
+	w.Write([]byte("line 1 token=acme_3f9c2a7b1e5d"))
+	w.Write([]byte("8c4f6a0b9e2d\nline 2\n"))
+	w.Close()
+	fmt.Print(out.String())
+	// Output:
+	// line 1 token=[REDACTED:acme-internal-token]
+	// line 2
+}
+
+func ExampleDetector_NewHandler() {
+	d, _ := detect.New([]patterns.Pattern{acme})
+	opts := &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}}
+	log := slog.New(d.NewHandler(slog.NewTextHandler(os.Stdout, opts)))
+	log.Info("service started", "token", "acme_3f9c2a7b1e5d8c4f6a0b9e2d")
+	// Output:
+	// level=INFO msg="service started" token=[REDACTED:acme-internal-token]
+}
