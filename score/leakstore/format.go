@@ -193,7 +193,8 @@ func (s *Store) WriteFile(path string) (err error) {
 }
 
 // parseHeader validates the fixed header; it allocates nothing.
-func parseHeader(b *[headerBytes]byte, opts *ReadOptions) (h Header, check [8]byte, err error) {
+// With checkPepper false, the pepper in opts is ignored.
+func parseHeader(b *[headerBytes]byte, opts *ReadOptions, checkPepper bool) (h Header, check [8]byte, err error) {
 	le := binary.LittleEndian
 	if string(b[0:8]) != Magic {
 		return h, check, ErrBadMagic
@@ -243,11 +244,14 @@ func parseHeader(b *[headerBytes]byte, opts *ReadOptions) (h Header, check [8]by
 	if le.Uint32(b[68:]) != 0 {
 		return h, check, fmt.Errorf("%w: reserved header bytes are not zero", ErrCorrupt)
 	}
+	if h.Scheme == SchemeSHA256 && check != [8]byte{} {
+		return h, check, fmt.Errorf("%w: pepper check value set in an unpeppered file", ErrCorrupt)
+	}
+	if !checkPepper {
+		return h, check, nil
+	}
 	switch pepper := opts.pepper(); h.Scheme {
 	case SchemeSHA256:
-		if check != [8]byte{} {
-			return h, check, fmt.Errorf("%w: pepper check value set in an unpeppered file", ErrCorrupt)
-		}
 		if pepper != nil {
 			return h, check, fmt.Errorf("%w: a pepper was given for an unpeppered (sha256) store", ErrPepper)
 		}
@@ -273,6 +277,8 @@ type reader struct {
 	opts       *ReadOptions
 	remaining  int64 // bytes left in r when known, else -1
 	allocBytes uint64
+	verify     bool   // check only: no bit array, no pepper
+	header     Header // the header read, when verify is set
 }
 
 // Read reads a store written by WriteTo from r, reading exactly the
@@ -310,10 +316,25 @@ func ReadFile(path string, opts *ReadOptions) (*Store, error) {
 }
 
 // ReadHeader reads and validates only the header (fixed part and source
-// label) from r. It does not verify the checksum; use Read for that.
+// label) from r, without the pepper (opts.Pepper is ignored). It does not
+// verify the checksum; Verify does.
 func ReadHeader(r io.Reader, opts *ReadOptions) (Header, error) {
 	h, _, err := readHeader(r, opts)
 	return h, err
+}
+
+// Verify reads a whole store file from r and checks its header and
+// checksum as Read does, without allocating the bit array and without the
+// pepper (opts.Pepper is ignored). It returns the header.
+func Verify(r io.Reader, opts *ReadOptions) (Header, error) {
+	rd := reader{r: r, opts: opts, remaining: -1, verify: true}
+	if l, ok := r.(lenReader); ok {
+		rd.remaining = int64(l.Len())
+	}
+	if _, err := rd.read(); err != nil {
+		return Header{}, err
+	}
+	return rd.header, nil
 }
 
 func readHeader(r io.Reader, opts *ReadOptions) (Header, [headerBytes]byte, error) {
@@ -321,7 +342,7 @@ func readHeader(r io.Reader, opts *ReadOptions) (Header, [headerBytes]byte, erro
 	if _, err := io.ReadFull(r, fixed[:]); err != nil {
 		return Header{}, fixed, readErr(err, "header")
 	}
-	h, _, err := parseHeader(&fixed, opts)
+	h, _, err := parseHeader(&fixed, opts, false)
 	if err != nil {
 		return Header{}, fixed, err
 	}
@@ -351,7 +372,7 @@ func (rd *reader) read() (*Store, error) {
 	if _, err := io.ReadFull(rd.r, fixed[:]); err != nil {
 		return nil, readErr(err, "header")
 	}
-	h, check, err := parseHeader(&fixed, rd.opts)
+	h, check, err := parseHeader(&fixed, rd.opts, !rd.verify)
 	if err != nil {
 		return nil, err
 	}
@@ -377,7 +398,7 @@ func (rd *reader) read() (*Store, error) {
 
 	nwords := h.M / 64
 	var words []uint64
-	if rd.remaining >= 0 {
+	if rd.remaining >= 0 && !rd.verify {
 		words = newWords(nwords)[:0]
 		rd.allocBytes += nwords * 8
 	}
@@ -390,6 +411,10 @@ func (rd *reader) read() (*Store, error) {
 			return nil, readErr(err, "bit array")
 		}
 		sum.Write(buf[:n])
+		left -= n
+		if rd.verify {
+			continue
+		}
 		if uint64(len(words))+n/8 > uint64(cap(words)) {
 			grown := make([]uint64, len(words), min(nwords, max(2*uint64(cap(words)), 1<<16)))
 			rd.allocBytes += uint64(cap(grown)) * 8
@@ -399,7 +424,6 @@ func (rd *reader) read() (*Store, error) {
 		for i := uint64(0); i < n; i += 8 {
 			words = append(words, binary.LittleEndian.Uint64(buf[i:]))
 		}
-		left -= n
 	}
 	var got [sha256.Size]byte
 	if _, err := io.ReadFull(rd.r, got[:]); err != nil {
@@ -410,6 +434,11 @@ func (rd *reader) read() (*Store, error) {
 	}
 	if !utf8.Valid(src) {
 		return nil, fmt.Errorf("%w: source label is not valid UTF-8", ErrCorrupt)
+	}
+	if rd.verify {
+		h.Source = string(src)
+		rd.header = h
+		return nil, nil
 	}
 	s := &Store{
 		words:         words,

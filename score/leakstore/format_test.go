@@ -64,6 +64,8 @@ func TestReadCorruption(t *testing.T) {
 				}
 				assert.Nil(t, got, "Read with byte %d ^ %#x returns no store", pos, mask)
 				assert.True(t, isSentinel(err), "Read with byte %d ^ %#x: %v wraps no sentinel", pos, mask, err)
+				_, err = Verify(bytes.NewReader(bad), nil)
+				assert.Error(t, err, "Verify with byte %d ^ %#x must fail", pos, mask)
 			}
 			bad := bytes.Clone(file)
 			bad[pos] ^= 0xff
@@ -71,8 +73,13 @@ func TestReadCorruption(t *testing.T) {
 			_, err := ReadFile(path, opts)
 			assert.Error(t, err, "ReadFile with byte %d flipped", pos)
 		}
+		hdr, err := Verify(bytes.NewReader(file), nil)
+		require.NoError(t, err, "Verify of the intact file, without the pepper")
+		assert.Equal(t, s.Header(), hdr, "Verify returns the header")
 		// Every truncation is ErrTruncated.
 		for n := 0; n < len(file); n++ {
+			_, err := Verify(bytes.NewReader(file[:n]), nil)
+			assert.ErrorIs(t, err, ErrTruncated, "Verify with the file cut to %d of %d bytes", n, len(file))
 			for i, err := range readAll(t, file[:n], opts) {
 				assert.ErrorIs(t, err, ErrTruncated, "reader %d with the file cut to %d of %d bytes", i, n, len(file))
 			}
@@ -150,7 +157,7 @@ func TestReadHeaderErrors(t *testing.T) {
 		}
 		if len(tt.file) >= headerBytes {
 			_, err := ReadHeader(bytes.NewReader(tt.file), tt.opts)
-			if tt.want != ErrTruncated {
+			if tt.want != ErrTruncated && tt.want != ErrPepper { // ReadHeader ignores the pepper
 				assert.ErrorIs(t, err, tt.want, "%s (ReadHeader)", tt.name)
 			}
 		}
