@@ -1,0 +1,301 @@
+// Command signup is a small HTTP service that checks API keys submitted to
+// a signup or key-registration flow (see score.Checker).
+//
+//	go run ./examples/signup [-addr 127.0.0.1:8080] [-store leaked.lwl] [-pepper-file f]
+//	        [-types openai-project-key,anthropic-api-key] [-allow-test] [-max-body 8192]
+//
+// It serves one endpoint:
+//
+//	POST /keys   {"key": "sk-..."}
+//
+// and answers
+//
+//	201 Created               the key is accepted: {"accepted":true,"pattern_id":…,"score":…,"level":…,"reasons":[…]}
+//	422 Unprocessable Entity  the key is rejected: the same object with "accepted":false and "reject"
+//	400 Bad Request           the body is not one JSON object with a string "key": {"error":"…"}
+//	413 Content Too Large     the body is longer than -max-body
+//	415, 405                  wrong content type or method
+//
+// With -store it loads a known-leaked key store built by examples/leakstore
+// (pass -pepper-file when the store was built with one); keys listed in it
+// are rejected with "store.known-leaked". -types limits the accepted
+// credential types to the given pattern ids. Test and sandbox keys are
+// rejected unless -allow-test is given.
+//
+// The service never logs a key or echoes one back: each request logs its
+// outcome (status, pattern id, rejection code, duration) and errors name
+// byte offsets, never content.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/leakward/leakward/detect"
+	"github.com/leakward/leakward/patterns"
+	"github.com/leakward/leakward/score"
+	"github.com/leakward/leakward/score/leakstore"
+)
+
+// defaultMaxBody is the default request body limit: a JSON object with the
+// longest key the checker accepts, plus room for escapes.
+const defaultMaxBody = 8 << 10
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(os.Args[1:], log); err != nil {
+		fmt.Fprintln(os.Stderr, "signup:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the command line.
+type config struct {
+	addr       string
+	storePath  string
+	pepperPath string
+	types      []string
+	allowTest  bool
+	maxBody    int64
+}
+
+func parseFlags(args []string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("signup", flag.ContinueOnError)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`address` to listen on")
+	fs.StringVar(&c.storePath, "store", "", "known-leaked key store `file` built by examples/leakstore (optional)")
+	fs.StringVar(&c.pepperPath, "pepper-file", "", "`file` holding the store's pepper, if it was built with one")
+	types := fs.String("types", "", "comma-separated pattern `ids` to accept (default: any recognised type)")
+	fs.BoolVar(&c.allowTest, "allow-test", false, "accept test and sandbox keys")
+	fs.Int64Var(&c.maxBody, "max-body", defaultMaxBody, "request body limit in `bytes`")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if c.maxBody < 16 {
+		return c, fmt.Errorf("-max-body %d is too small", c.maxBody)
+	}
+	for _, t := range strings.Split(*types, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			c.types = append(c.types, t)
+		}
+	}
+	return c, nil
+}
+
+func run(args []string, log *slog.Logger) error {
+	c, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	checker, err := buildChecker(patterns.Default(), c.storePath, c.pepperPath, c.types)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Addr:              c.addr,
+		Handler:           newHandler(checker, score.CheckOptions{Types: c.types, RequireLive: !c.allowTest}, c.maxBody, log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("listening", "addr", c.addr, "store", c.storePath != "", "types", len(c.types), "allow_test", c.allowTest)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
+
+// buildChecker compiles ps and loads the store file, if any. Every id in
+// types must name a pattern of ps.
+func buildChecker(ps []patterns.Pattern, storePath, pepperPath string, types []string) (*score.Checker, error) {
+	for _, t := range types {
+		found := false
+		for i := range ps {
+			if ps[i].ID == t {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("-types: unknown pattern id %q", t)
+		}
+	}
+	d, err := detect.New(ps)
+	if err != nil {
+		return nil, err
+	}
+	var store score.LeakStore
+	if storePath != "" {
+		var opts leakstore.ReadOptions
+		if pepperPath != "" {
+			if opts.Pepper, err = readPepper(pepperPath); err != nil {
+				return nil, err
+			}
+		}
+		s, err := leakstore.ReadFile(storePath, &opts)
+		if err != nil {
+			return nil, err
+		}
+		store = s
+	} else if pepperPath != "" {
+		return nil, errors.New("-pepper-file needs -store")
+	}
+	return score.NewChecker(d, score.CheckerConfig{Store: store})
+}
+
+// readPepper reads a pepper file; a final newline is not part of it.
+func readPepper(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b, "\r\n"), nil
+}
+
+// handler serves POST /keys. It is safe for concurrent use.
+type handler struct {
+	checker *score.Checker
+	opts    score.CheckOptions
+	maxBody int64
+	log     *slog.Logger
+}
+
+func newHandler(c *score.Checker, opts score.CheckOptions, maxBody int64, log *slog.Logger) http.Handler {
+	h := &handler{checker: c, opts: opts, maxBody: maxBody, log: log}
+	mux := http.NewServeMux()
+	mux.Handle("/keys", h)
+	return mux
+}
+
+// request is the accepted body. Key is a pointer to tell a missing key
+// from an empty one.
+type request struct {
+	Key *string `json:"key"`
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	status, d := h.serve(w, r)
+	attrs := []any{"method", r.Method, "path", r.URL.Path, "status", status, "duration", time.Since(start)}
+	if d != nil {
+		attrs = append(attrs, "pattern_id", d.PatternID, "level", d.Result.Level.String())
+		if !d.Accepted {
+			attrs = append(attrs, "reject", string(d.Reject))
+		}
+	}
+	h.log.Info("key check", attrs...)
+}
+
+// serve answers one request and returns the status and, when the key was
+// checked, the decision. Nothing it writes or returns holds the key.
+func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, *score.Decision) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return writeError(w, http.StatusMethodNotAllowed, "use POST"), nil
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return writeError(w, http.StatusUnsupportedMediaType, "content type must be application/json"), nil
+		}
+	}
+	body := http.MaxBytesReader(w, r.Body, h.maxBody)
+	var req request
+	if status, msg := decode(body, &req); status != 0 {
+		return writeError(w, status, msg), nil
+	}
+	key := []byte(*req.Key)
+	d := h.checker.Check(key, h.opts)
+	clear(key)
+	status := http.StatusCreated
+	if !d.Accepted {
+		status = http.StatusUnprocessableEntity
+	}
+	writeJSON(w, status, d)
+	return status, &d
+}
+
+// decode reads exactly one JSON object with a string "key" from body. On
+// failure it returns a status and a message that quotes nothing from the
+// body, since the body holds a key.
+func decode(body io.Reader, req *request) (int, string) {
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(req)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			return http.StatusBadRequest, "malformed JSON: trailing data after the object"
+		}
+		if req.Key == nil {
+			return http.StatusBadRequest, `malformed request: missing field "key"`
+		}
+		return 0, ""
+	}
+	var (
+		tooBig *http.MaxBytesError
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &tooBig):
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("request body larger than %d bytes", tooBig.Limit)
+	case errors.Is(err, io.EOF):
+		return http.StatusBadRequest, "malformed JSON: empty body"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return http.StatusBadRequest, "malformed JSON: unexpected end of body"
+	case errors.As(err, &syntax):
+		return http.StatusBadRequest, fmt.Sprintf("malformed JSON at byte offset %d", syntax.Offset)
+	case errors.As(err, &typ):
+		if typ.Field == "key" {
+			return http.StatusBadRequest, fmt.Sprintf(`malformed request: "key" must be a string (byte offset %d)`, typ.Offset)
+		}
+		return http.StatusBadRequest, fmt.Sprintf("malformed request: the body must be a JSON object (byte offset %d)", typ.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		// The field name is client text and may be the key itself.
+		return http.StatusBadRequest, `malformed request: unknown field; the only field is "key"`
+	}
+	return http.StatusBadRequest, "malformed JSON"
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) int {
+	writeJSON(w, status, struct {
+		Error string `json:"error"`
+	}{msg})
+	return status
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}

@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leakward/leakward/patterns"
+	"github.com/leakward/leakward/score"
+	"github.com/leakward/leakward/score/leakstore"
+)
+
+// demoPatterns is a synthetic credential type, so that the tests do not
+// depend on the catalog.
+func demoPatterns() []patterns.Pattern {
+	return []patterns.Pattern{{
+		ID: "demo-pay-key", Provider: "Demo", Description: "demo payment key",
+		Grants: patterns.PrivPayment, Severity: patterns.SeverityCritical, Confidence: patterns.ConfidenceDistinctive,
+		Keywords:    []string{"dmo_live_", "dmo_test_"},
+		Regex:       `(?<![A-Za-z0-9_])(?<secret>dmo_(?:live|test)_[A-Za-z0-9]{32})(?![A-Za-z0-9_])`,
+		MaxLen:      64,
+		MinEntropy:  3,
+		TestMarkers: []string{"_test_"},
+	}}
+}
+
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+func randKey(r *rand.Rand, prefix string) string {
+	b := []byte(prefix)
+	for range 32 {
+		b = append(b, base62[r.IntN(len(base62))])
+	}
+	return string(b)
+}
+
+// preview shows a key in failure messages without showing it.
+func preview(k string) string {
+	if len(k) < 12 {
+		return "…"
+	}
+	return k[:4] + "…"
+}
+
+type fixture struct {
+	srv                *httptest.Server
+	logs               *syncBuffer
+	live, test, leaked string
+	allKeys            []string
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// newFixture writes a store file with the leaked key, loads it the way
+// the command does and serves the handler.
+func newFixture(t *testing.T, maxBody int64) *fixture {
+	t.Helper()
+	r := rand.New(rand.NewPCG(1, 2))
+	f := &fixture{logs: &syncBuffer{}}
+	f.live = randKey(r, "dmo_live_")
+	f.test = randKey(r, "dmo_test_")
+	f.leaked = randKey(r, "dmo_live_")
+	f.allKeys = []string{f.live, f.test, f.leaked}
+
+	st, err := leakstore.New(leakstore.Config{Capacity: 100, Source: "signup test"})
+	require.NoError(t, err)
+	require.NoError(t, st.Add([]byte(f.leaked)))
+	path := filepath.Join(t.TempDir(), "leaked.lwl")
+	require.NoError(t, st.WriteFile(path))
+
+	c, err := buildChecker(demoPatterns(), path, "", nil)
+	require.NoError(t, err)
+	log := slog.New(slog.NewJSONHandler(f.logs, nil))
+	f.srv = httptest.NewServer(newHandler(c, score.CheckOptions{RequireLive: true}, maxBody, log))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fixture) post(t testing.TB, contentType, body string) (int, map[string]any) {
+	req, err := http.NewRequest(http.MethodPost, f.srv.URL+"/keys", strings.NewReader(body))
+	require.NoError(t, err)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := f.srv.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, "application/json", resp.Header.Get("Content-Type"), "content type of the answer")
+	var out map[string]any
+	require.NoError(t, json.Unmarshal(b, &out), "answer is JSON")
+	return resp.StatusCode, out
+}
+
+func keyBody(k string) string {
+	b, _ := json.Marshal(map[string]string{"key": k})
+	return string(b)
+}
+
+func TestSignup(t *testing.T) {
+	f := newFixture(t, defaultMaxBody)
+	tests := []struct {
+		name       string
+		ct         string
+		body       string
+		wantStatus int
+		wantReject string
+		wantError  string
+	}{
+		{"accepted", "application/json", keyBody(f.live), 201, "", ""},
+		{"accepted without content type", "", keyBody(f.live), 201, "", ""},
+		{"accepted with charset", "application/json; charset=utf-8", keyBody(" " + f.live + "\n"), 201, "", ""},
+		{"test key rejected", "application/json", keyBody(f.test), 422, "check.test-mode", ""},
+		{"known-leaked rejected", "application/json", keyBody(f.leaked), 422, "store.known-leaked", ""},
+		{"placeholder rejected", "application/json", keyBody("<your-api-key>"), 422, "check.placeholder", ""},
+		{"unrecognised", "application/json", keyBody("hunter2hunter2"), 422, "check.unrecognised", ""},
+		{"text around the key", "application/json", keyBody("my key is " + f.live), 422, "check.malformed", ""},
+		{"empty key", "application/json", `{"key":""}`, 422, "check.malformed", ""},
+		{"syntax error", "application/json", `{"key": "` + f.live, 400, "", "malformed JSON: unexpected end of body"},
+		{"bad character", "application/json", `{"key" ` + f.live + `}`, 400, "", "malformed JSON at byte offset 8"},
+		{"empty body", "application/json", ``, 400, "", "malformed JSON: empty body"},
+		{"key not a string", "application/json", `{"key": 12345}`, 400, "", `malformed request: "key" must be a string (byte offset 13)`},
+		{"not an object", "application/json", `["` + f.live + `"]`, 400, "", "malformed request: the body must be a JSON object (byte offset 1)"},
+		{"missing key", "application/json", `{}`, 400, "", `malformed request: missing field "key"`},
+		{"unknown field named like a key", "application/json", `{"` + f.live + `": 1}`, 400, "", `malformed request: unknown field; the only field is "key"`},
+		{"trailing data", "application/json", keyBody(f.live) + `{}`, 400, "", "malformed JSON: trailing data after the object"},
+		{"wrong content type", "text/plain", keyBody(f.live), 415, "", "content type must be application/json"},
+		{"too large", "application/json", `{"key":"` + strings.Repeat("a", defaultMaxBody) + `"}`, 413, "", "request body larger than 8192 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, out := f.post(t, tt.ct, tt.body)
+			assert.Equal(t, tt.wantStatus, status, "status for %s", tt.name)
+			if tt.wantError != "" {
+				assert.Equal(t, tt.wantError, out["error"], "error for %s", tt.name)
+				return
+			}
+			assert.Equal(t, tt.wantStatus == 201, out["accepted"], "accepted for %s", tt.name)
+			if tt.wantReject != "" {
+				assert.Equal(t, tt.wantReject, out["reject"], "reject for %s", tt.name)
+			}
+			reasons, _ := out["reasons"].([]any)
+			assert.NotEmpty(t, reasons, "reasons for %s", tt.name)
+		})
+	}
+	for _, k := range f.allKeys {
+		assert.NotContains(t, f.logs.String(), k[9:], "logs hold key %s", preview(k))
+	}
+	assert.Contains(t, f.logs.String(), `"reject":"store.known-leaked"`, "logs hold the outcome")
+}
+
+func TestSignupMethod(t *testing.T) {
+	f := newFixture(t, defaultMaxBody)
+	resp, err := f.srv.Client().Get(f.srv.URL + "/keys")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+	assert.Equal(t, "POST", resp.Header.Get("Allow"))
+}
+
+func TestSignupSmallBodyLimit(t *testing.T) {
+	f := newFixture(t, 32)
+	status, out := f.post(t, "application/json", keyBody(f.live))
+	assert.Equal(t, http.StatusRequestEntityTooLarge, status)
+	assert.Equal(t, "request body larger than 32 bytes", out["error"])
+}
+
+func TestSignupConcurrent(t *testing.T) {
+	f := newFixture(t, defaultMaxBody)
+	cases := []struct {
+		body string
+		want int
+	}{
+		{keyBody(f.live), 201}, {keyBody(f.test), 422}, {keyBody(f.leaked), 422}, {`{"key":`, 400},
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				tc := cases[(g+i)%len(cases)]
+				status, _ := f.post(t, "application/json", tc.body)
+				if status != tc.want {
+					t.Errorf("request %d of goroutine %d: status %d, want %d", i, g, status, tc.want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, k := range f.allKeys {
+		assert.NotContains(t, f.logs.String(), k[9:], "logs hold key %s", preview(k))
+	}
+}
+
+func TestBuildChecker(t *testing.T) {
+	dir := t.TempDir()
+	_, err := buildChecker(demoPatterns(), filepath.Join(dir, "missing.lwl"), "", nil)
+	assert.Error(t, err, "missing store file")
+	_, err = buildChecker(demoPatterns(), "", "", []string{"no-such-type"})
+	assert.EqualError(t, err, `-types: unknown pattern id "no-such-type"`)
+	_, err = buildChecker(demoPatterns(), "", filepath.Join(dir, "pepper"), nil)
+	assert.EqualError(t, err, "-pepper-file needs -store")
+	c, err := buildChecker(demoPatterns(), "", "", []string{"demo-pay-key"})
+	require.NoError(t, err)
+	assert.NotNil(t, c)
+}
+
+func TestParseFlags(t *testing.T) {
+	c, err := parseFlags([]string{"-types", "a, b,", "-allow-test", "-max-body", "1024"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", "b"}, c.types)
+	assert.True(t, c.allowTest)
+	assert.Equal(t, int64(1024), c.maxBody)
+	_, err = parseFlags([]string{"-max-body", "1"})
+	assert.EqualError(t, err, "-max-body 1 is too small")
+	_, err = parseFlags([]string{"extra"})
+	assert.Error(t, err)
+}
