@@ -20,8 +20,23 @@ var defaultSet = sync.OnceValue(func() []Pattern {
 	} {
 		out = append(out, group...)
 	}
+	for i := range out {
+		if genericIDs[out[i].ID] {
+			out[i].Generic = true
+		}
+	}
 	return out
 })
+
+// genericIDs are the built-in detectors that are not specific to one
+// provider; a provider-specific finding wins over them on overlap.
+var genericIDs = map[string]bool{
+	"password-assignment":         true,
+	"basic-auth-url":              true,
+	"authorization-basic-header":  true,
+	"authorization-bearer-header": true,
+	"generic-high-entropy-secret": true,
+}
 
 // Default returns the built-in catalog, one Pattern per credential type.
 // The returned slice is a fresh copy: callers may reorder, filter or append

@@ -162,6 +162,11 @@ type Pattern struct {
 	// TestMarkers are substrings of the secret that mark a test, sandbox or
 	// development value (for example "_test_").
 	TestMarkers []string
+	// Generic marks a detector that is not specific to one provider
+	// (passwords, bearer and basic authorization headers, credentials in
+	// URLs, high-entropy assigned values). When a generic finding overlaps
+	// a provider-specific one of equal confidence, the specific one wins.
+	Generic bool
 	// LinkWith lists ids of patterns whose findings near a finding of this
 	// pattern (within LinkDistance bytes) belong to the same credential, such
 	// as an AWS access key id and its secret key. The engine gives linked
