@@ -55,3 +55,24 @@ func ByID(id string) (Pattern, bool) {
 	}
 	return Pattern{}, false
 }
+
+// With returns a copy of base in which each pattern of custom replaces the
+// pattern of base with the same id, in place, and the others are appended.
+// Use it to override built-in patterns or add your own.
+func With(base []Pattern, custom ...Pattern) []Pattern {
+	out := slices.Clone(base)
+	for _, c := range custom {
+		i := slices.IndexFunc(out, func(p Pattern) bool { return p.ID == c.ID })
+		if i >= 0 {
+			out[i] = c
+		} else {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Without returns a copy of base without the patterns with the given ids.
+func Without(base []Pattern, ids ...string) []Pattern {
+	return slices.DeleteFunc(slices.Clone(base), func(p Pattern) bool { return slices.Contains(ids, p.ID) })
+}
