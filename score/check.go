@@ -150,7 +150,8 @@ func NewChecker(d *detect.Detector, c CheckerConfig) (*Checker, error) {
 //
 // Check does not retain key and never puts it in the Decision. A key that
 // is accepted or rejected after recognition costs one scan of the key
-// (and one store lookup), and allocates nothing. A value that is not
+// into a stack buffer, one store lookup and one score; Check allocates
+// nothing beyond what the detector's scan does. A value that is not
 // recognised also runs the regexes of the patterns whose keywords it
 // contains, to say whether its checksum failed; those regexes are
 // compiled on the first such call.

@@ -1,6 +1,7 @@
 package score_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"hash/crc32"
 	"math/rand/v2"
@@ -528,4 +529,55 @@ func TestScoreFinding(t *testing.T) {
 		allocs := testing.AllocsPerRun(100, func() { got = s.ScoreFinding(line, fs[1], score.ExposureLog, now) })
 		assert.Equal(t, 0.0, allocs, "allocs per ScoreFinding")
 	}
+}
+
+// TestCheckCatalogExamples submits, alone, every secret the detector finds
+// in the catalog's examples, when the secret itself contains one of its
+// pattern's keywords (it identifies itself): Check must recognise it as
+// the same type. Secrets recognised only by a keyword around them (a
+// legacy, context-only form) are not expected to pass Check.
+func TestCheckCatalogExamples(t *testing.T) {
+	ps := patterns.Default()
+	d, err := detect.New(ps)
+	require.NoError(t, err)
+	c, err := score.NewChecker(d, score.CheckerConfig{})
+	require.NoError(t, err)
+	checked := 0
+	for _, p := range ps {
+		if p.NeedsContext {
+			continue
+		}
+		for i, ex := range p.Examples {
+			src := []byte(ex)
+			for _, f := range d.Scan(src) {
+				if f.PatternID != p.ID || f.Encoding != detect.EncodingNone {
+					continue
+				}
+				secret := f.Secret(src)
+				if !selfIdentifying(secret, &p) {
+					continue
+				}
+				got := c.Check(secret, score.CheckOptions{Now: now})
+				checked++
+				if got.Reject == score.CodeExpiredKey {
+					continue // an example token may carry a past expiry
+				}
+				assert.True(t, got.Accepted, "Check of %s example %d secret %s: rejected %s (pattern %q)",
+					p.ID, i, detect.Preview(secret), got.Reject, got.PatternID)
+				assert.Equal(t, p.ID, got.PatternID, "Check of %s example %d secret %s", p.ID, i, detect.Preview(secret))
+			}
+		}
+	}
+	t.Logf("checked %d catalog secrets", checked)
+}
+
+// selfIdentifying reports whether secret contains one of p's keywords.
+func selfIdentifying(secret []byte, p *patterns.Pattern) bool {
+	for _, k := range p.Keywords {
+		if p.KeywordsFoldCase && bytes.Contains(bytes.ToLower(secret), bytes.ToLower([]byte(k))) ||
+			bytes.Contains(secret, []byte(k)) {
+			return true
+		}
+	}
+	return false
 }
