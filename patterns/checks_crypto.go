@@ -536,22 +536,66 @@ func isSpaceASCII(c byte) bool {
 //go:embed bip39_english.txt
 var bip39EnglishText string
 
-// bip39English maps each word of the BIP39 English list to its index. It
-// is built on first use.
-var bip39English = sync.OnceValue(func() map[string]uint16 {
-	words := strings.Split(strings.TrimSuffix(bip39EnglishText, "\n"), "\n")
-	m := make(map[string]uint16, len(words))
-	for i, w := range words {
-		m[w] = uint16(i)
+// bip39Table indexes the BIP39 English word list, which is sorted and
+// whose words have at least 3 letters: first[p] is the index of the first
+// word whose three-letter prefix is p or later (p = the prefix read as a
+// base-26 number). A lookup compares at most a few words.
+type bip39Table struct {
+	words [2048]string
+	first [26*26*26 + 1]uint16
+}
+
+// prefix3 returns the base-26 value of the first three letters of w, or
+// -1 when one is not in a–z.
+func prefix3(w string) int {
+	if len(w) < 3 {
+		return -1
 	}
-	return m
+	p := 0
+	for i := 0; i < 3; i++ {
+		c := w[i]
+		if c < 'a' || c > 'z' {
+			return -1
+		}
+		p = p*26 + int(c-'a')
+	}
+	return p
+}
+
+// bip39English is built on first use from the embedded list.
+var bip39English = sync.OnceValue(func() *bip39Table {
+	t := new(bip39Table)
+	words := strings.Split(strings.TrimSuffix(bip39EnglishText, "\n"), "\n")
+	copy(t.words[:], words)
+	p := 0
+	for i, w := range t.words {
+		for q := prefix3(w); p <= q; p++ {
+			t.first[p] = uint16(i)
+		}
+	}
+	for ; p < len(t.first); p++ {
+		t.first[p] = uint16(len(t.words))
+	}
+	return t
 })
 
 // BIP39WordIndex returns the index (0–2047) of w in the BIP39 English word
 // list. It does not allocate.
 func BIP39WordIndex(w []byte) (int, bool) {
-	i, ok := bip39English()[string(w)]
-	return int(i), ok
+	if len(w) > 8 {
+		return 0, false
+	}
+	p := prefix3(string(w))
+	if p < 0 {
+		return 0, false
+	}
+	t := bip39English()
+	for i := int(t.first[p]); i < int(t.first[p+1]); i++ {
+		if t.words[i] == string(w) {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // bip39MaxWords is the longest BIP39 mnemonic (256 bits of entropy).

@@ -274,7 +274,12 @@ func TestBIP39WordList(t *testing.T) {
 	got := hex.EncodeToString(sum[:])
 	assert.True(t, strings.HasPrefix(got, "2f5eed53") && strings.HasSuffix(got, "dbda"),
 		"SHA-256 of the embedded word list is %s, want 2f5eed53…dbda", got)
-	assert.Len(t, bip39English(), 2048, "distinct words")
+	words := strings.Split(strings.TrimSpace(bip39EnglishText), "\n")
+	require.Equal(t, 2048, len(words), "words in the list")
+	for i, w := range words {
+		got, ok := BIP39WordIndex([]byte(w))
+		assert.True(t, ok && got == i, "BIP39WordIndex(%q) = %d, %v; want %d", w, got, ok, i)
+	}
 	for _, tt := range []struct {
 		w    string
 		want int
