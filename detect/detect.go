@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -209,8 +210,13 @@ func compile(p patterns.Pattern, timeout time.Duration) (c compiled, err error) 
 	}
 	re, err := compileRegex(p.Regex)
 	if err != nil {
-		// regexp2's parse errors quote the pattern, never scanned text.
-		return c, bad("regex: %v", err)
+		// regexp2's parse errors quote the whole regex, which may hold a
+		// literal secret: keep only the description of the problem.
+		msg := err.Error()
+		if i := strings.Index(msg, " in `"); i >= 0 {
+			msg = msg[:i]
+		}
+		return c, bad("regex: %s", msg)
 	}
 	re.MatchTimeout = timeout
 	c.p = p

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"errors"
+	"fmt"
 	"io"
 )
 
@@ -230,3 +231,19 @@ func (r *Reader) Read(p []byte) (int, error) {
 	r.q.b = r.q.b[:rest]
 	return n, nil
 }
+
+// String describes w without its buffered text.
+func (w *Writer) String() string {
+	return fmt.Sprintf("detect.Writer{buffered: %d}", w.Buffered())
+}
+
+// Format implements fmt.Formatter so that no verb prints buffered text.
+func (w *Writer) Format(s fmt.State, _ rune) { fmt.Fprint(s, w.String()) }
+
+// String describes r without its buffered text.
+func (r *Reader) String() string {
+	return fmt.Sprintf("detect.Reader{buffered: %d}", len(r.q.b)+r.rw.Buffered())
+}
+
+// Format implements fmt.Formatter so that no verb prints buffered text.
+func (r *Reader) Format(s fmt.State, _ rune) { fmt.Fprint(s, r.String()) }
