@@ -175,7 +175,7 @@ func checkURIPassword(secret []byte, _ *Meta) bool {
 			break
 		}
 	}
-	if token && Entropy(secret) < 3 {
+	if token && (Entropy(secret) < 3 || gnProviderShaped(secret)) {
 		return false
 	}
 	return true
@@ -274,6 +274,59 @@ func isHexDigitAny(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
+// gnChecksummedPrefixes start token formats that carry a checksum and have
+// their own pattern. A value with one of these prefixes that reaches a
+// generic check failed (or will get) its own pattern's checksum test: a
+// wrong checksum marks a fake or mistyped token, a hard negative.
+var gnChecksummedPrefixes = [...]string{
+	"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "npm_", "glpat-", "glrt-", "gldt-",
+	"glsa_", "glc_", "atatt", "atbb", "atctt", "bbdc-", "xprv", "tprv", "yprv", "zprv",
+	"age-secret-key-", "nsec1", "pypi-",
+}
+
+// gnMSSignatures are the 4-character signatures of Microsoft identifiable
+// keys, which sit just before the 6 checksum characters.
+var gnMSSignatures = [...]string{
+	"+ASt", "AzFu", "ACDb", "AzSe", "APIM", "+ASb", "+AEh", "+ARm", "+ABa", "+ACR", "AzCa", "AIoT", "+AMC",
+}
+
+// gnProviderShaped reports whether a value belongs to a checksummed
+// provider format (by prefix or Microsoft signature) or is 0x-prefixed
+// hex (hashes, addresses and keys the crypto patterns judge). Generic
+// checks leave such values to the provider patterns.
+func gnProviderShaped(s []byte) bool {
+	for _, p := range gnChecksummedPrefixes {
+		if gnHasPrefixFold(s, p) {
+			return true
+		}
+	}
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		hex := true
+		for _, c := range s[2:] {
+			if !isHexDigitAny(c) {
+				hex = false
+				break
+			}
+		}
+		if hex {
+			return true
+		}
+	}
+	n := len(s)
+	for n > 0 && s[n-1] == '=' {
+		n--
+	}
+	if n >= 40 {
+		sig := s[n-10 : n-6]
+		for _, w := range gnMSSignatures {
+			if string(sig) == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // gnDigestPrefixes start content digests and integrity strings.
 var gnDigestPrefixes = [...]string{"sha1-", "sha256-", "sha384-", "sha512-", "sha256:", "sha512:", "md5-", "h1:"}
 
@@ -283,7 +336,7 @@ var gnDigestPrefixes = [...]string{"sha1-", "sha256-", "sha384-", "sha512-", "sh
 // entropy of short values: the threshold is log2(len)-0.7 bits per byte,
 // capped at 3.5 (random 16-char alphanumerics average about 3.75).
 func checkOpaqueSecret(secret []byte, _ *Meta) bool {
-	if len(secret) < 12 || isPlaceholderSecret(secret) || gnIsUUID(secret) {
+	if len(secret) < 12 || isPlaceholderSecret(secret) || gnIsUUID(secret) || gnProviderShaped(secret) {
 		return false
 	}
 	for _, p := range gnDigestPrefixes {

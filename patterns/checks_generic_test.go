@@ -84,6 +84,9 @@ func TestCheckOpaqueSecret(t *testing.T) {
 		{"your-secret-key-here", false},
 		{"aaaaaaaaaaaaaaaa1", false},
 		{"short1", false},
+		{"ghp_I7SoASbMjdqbwoof6lwxgTEe7ECcbkCasYLj", false},
+		{"0x1dc491ceffccaddeff8e32a06d8c9bb4c1ae4cf1c1e56af7cb8df88fbc308cf2", false},
+		{"oVkcU3EM2eiB8Sp4pf6bnqfKYPNUzbREZTLh05c9phTQ45ShvlSmM24bM6SO+XJmTvmSj1guk+nf+AStYqKvlw==", false},
 	}
 	for _, tt := range tests {
 		got := checkOpaqueSecret([]byte(tt.in), &Meta{})
