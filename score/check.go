@@ -44,6 +44,10 @@ const DefaultMaxKeyBytes = 4096
 // ErrNilDetector is returned by NewChecker without a detector.
 var ErrNilDetector = errors.New("score: nil detector")
 
+// shapeTimeout bounds each regex run of the rejection path: the value is
+// at most MaxKeyBytes long, and an inline check must answer quickly.
+const shapeTimeout = 10 * time.Millisecond
+
 // maxKeyFindings bounds the findings one Check looks at. A key is one
 // finding; more means the value is malformed, so the rest are not needed.
 const maxKeyFindings = 4
@@ -153,8 +157,8 @@ func NewChecker(d *detect.Detector, c CheckerConfig) (*Checker, error) {
 // into a stack buffer, one store lookup and one score; Check allocates
 // nothing beyond what the detector's scan does. A value that is not
 // recognised also runs the regexes of the patterns whose keywords it
-// contains, to say whether its checksum failed; those regexes are
-// compiled on the first such call.
+// contains (skipping patterns that need context), to say whether its
+// checksum failed; those regexes are compiled on the first such call.
 func (c *Checker) Check(key []byte, want CheckOptions) Decision {
 	var d Decision
 	key = bytes.TrimSpace(key)
@@ -300,14 +304,16 @@ func compileShapes(d *detect.Detector) []shape {
 	var out []shape
 	for _, id := range d.PatternIDs() {
 		p, ok := d.Pattern(id)
-		if !ok || p.Regex == "" {
+		if !ok || p.Regex == "" || p.NeedsContext {
+			// A pattern that needs context cannot recognise a bare key,
+			// and its keyword-anchored regexes are the costly ones.
 			continue
 		}
 		re, err := compileShape(p.Regex)
 		if err != nil {
 			continue // the detector compiled it; this cannot happen in practice
 		}
-		re.MatchTimeout = detect.DefaultMatchTimeout
+		re.MatchTimeout = shapeTimeout
 		sh := shape{p: p, re: re}
 		if n := re.GroupNumberFromName("secret"); n > 0 {
 			sh.secret = n

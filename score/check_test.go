@@ -1,7 +1,6 @@
 package score_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"hash/crc32"
 	"math/rand/v2"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dlclark/regexp2/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -532,10 +532,10 @@ func TestScoreFinding(t *testing.T) {
 }
 
 // TestCheckCatalogExamples submits, alone, every secret the detector finds
-// in the catalog's examples, when the secret itself contains one of its
-// pattern's keywords (it identifies itself): Check must recognise it as
-// the same type. Secrets recognised only by a keyword around them (a
-// legacy, context-only form) are not expected to pass Check.
+// in the catalog's examples, when its pattern's regex recognises the
+// secret without text around it: Check must accept it as the same type.
+// Secrets recognised only with context (a keyword or key name around
+// them) are not expected to pass Check.
 func TestCheckCatalogExamples(t *testing.T) {
 	ps := patterns.Default()
 	d, err := detect.New(ps)
@@ -571,11 +571,21 @@ func TestCheckCatalogExamples(t *testing.T) {
 	t.Logf("checked %d catalog secrets", checked)
 }
 
-// selfIdentifying reports whether secret contains one of p's keywords.
+// selfIdentifying reports whether p's regex, run over secret alone, finds
+// all of it as the secret: the value identifies itself without context.
 func selfIdentifying(secret []byte, p *patterns.Pattern) bool {
-	for _, k := range p.Keywords {
-		if p.KeywordsFoldCase && bytes.Contains(bytes.ToLower(secret), bytes.ToLower([]byte(k))) ||
-			bytes.Contains(secret, []byte(k)) {
+	re, err := regexp2.Compile(p.Regex)
+	if err != nil {
+		return false
+	}
+	re.MatchTimeout = time.Second
+	m, err := re.FindStringMatch(string(secret))
+	for ; err == nil && m != nil; m, err = re.FindNextMatch(m) {
+		g := m.GroupByName("secret")
+		if g == nil || len(g.Captures) == 0 {
+			g = &m.Group
+		}
+		if start, n := g.ByteRange(); start == 0 && n == len(secret) {
 			return true
 		}
 	}
