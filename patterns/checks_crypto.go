@@ -866,6 +866,47 @@ func (r *mnemonicRun) drop(d int) {
 	r.consumed = max(0, r.consumed-d)
 }
 
+// FindBase58Keys scans src for WIF and Solana private keys without any
+// keyword: tokens of 51–52 (WIF) or 85–90 (Solana) Base58 characters that
+// do not touch an ASCII letter or digit, and that pass CheckWIF or
+// CheckSolanaKey. It calls yield with the pattern id
+// ("bitcoin-wif-private-key" or "solana-private-key") and the byte span of
+// each key, in order. A random token passes CheckWIF with probability
+// 2^-32 and CheckSolanaKey with 2^-256, so no context is needed; JSON-array
+// Solana keys are not covered. It runs in time linear in len(src) and does
+// not allocate (beyond what CheckSolanaKey allocates per candidate).
+func FindBase58Keys(src []byte, yield func(id string, start, end int)) {
+	i := 0
+	for i < len(src) {
+		if !isAlnumASCII(src[i]) {
+			i++
+			continue
+		}
+		j := i
+		b58 := true
+		for j < len(src) && isAlnumASCII(src[j]) {
+			if b58Index[src[j]] == 0xFF {
+				b58 = false
+			}
+			j++
+		}
+		if b58 {
+			var m Meta
+			switch n := j - i; {
+			case (n == 51 || n == 52) && CheckWIF(src[i:j], &m):
+				yield("bitcoin-wif-private-key", i, j)
+			case n >= 85 && n <= 90 && CheckSolanaKey(src[i:j], &m):
+				yield("solana-private-key", i, j)
+			}
+		}
+		i = j
+	}
+}
+
+func isAlnumASCII(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
 // ---------------------------------------------------------------------------
 // Monero
 

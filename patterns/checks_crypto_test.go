@@ -662,6 +662,45 @@ func TestCheckSolanaKey(t *testing.T) {
 	}
 }
 
+func TestFindBase58Keys(t *testing.T) {
+	text := "import " + genWIF[1].wif + " ok\n" +
+		"sig 28PUpBNsDD3X3WDvwYNXEyqmGXfFC7es788ipaQqWnbv1ZHRQRLeU1uEkZhmBzkaaQbGT387BeoU45nqgPqbNYkk\n" +
+		"key=" + genSolana[1] + "\n" +
+		"addr 1BoatSLRHtKNngkdXEeobR76b53LETtpyT " + cryptoChangeLast(genWIF[0].wif) + "\n" +
+		"x" + genWIF[2].wif + "\n" + // touches a letter
+		"_" + genWIF[3].wif + "_\n" // '_' is a boundary
+	type hit struct {
+		id   string
+		text string
+	}
+	var got []hit
+	FindBase58Keys([]byte(text), func(id string, s, e int) { got = append(got, hit{id, text[s:e]}) })
+	want := []hit{
+		{"bitcoin-wif-private-key", genWIF[1].wif},
+		{"solana-private-key", genSolana[1]},
+		{"bitcoin-wif-private-key", genWIF[3].wif},
+	}
+	require.Equal(t, len(want), len(got), "keys found")
+	for i := range want {
+		assert.Equal(t, want[i].id, got[i].id, "key %d id", i)
+		assert.True(t, got[i].text == want[i].text, "key %d: got %s, want %s", i, cryptoRedact(got[i].text), cryptoRedact(want[i].text))
+	}
+}
+
+func BenchmarkFindBase58Keys(b *testing.B) {
+	line := []byte("2026-11-28 12:00:01 INFO user=alice action=login source=10.0.0.1 id=3f9a1c2e7d took 12ms; cache warm\n")
+	src := bytes.Repeat(line, 1<<16/len(line))
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		FindBase58Keys(src, func(string, int, int) { n++ })
+	}
+	if n != 0 {
+		b.Fatal("found a key in log lines")
+	}
+}
+
 // ---------------------------------------------------------------------------
 // Monero
 
@@ -808,6 +847,11 @@ func FuzzChecks(f *testing.F) {
 		FindMnemonics(in, func(s, e int) {
 			if s < 0 || e > len(in) || s >= e {
 				t.Fatalf("FindMnemonics span [%d,%d) out of range %d", s, e, len(in))
+			}
+		})
+		FindBase58Keys(in, func(_ string, s, e int) {
+			if s < 0 || e > len(in) || s >= e {
+				t.Fatalf("FindBase58Keys span [%d,%d) out of range %d", s, e, len(in))
 			}
 		})
 	})
