@@ -44,9 +44,9 @@ type ReadOptions struct {
 
 func (o *ReadOptions) maxBits() uint64 {
 	if o == nil || o.MaxBits == 0 {
-		return DefaultMaxBits
+		return min(DefaultMaxBits, platformMaxBits)
 	}
-	return min(o.MaxBits, HardMaxBits)
+	return min(o.MaxBits, platformMaxBits)
 }
 
 func (o *ReadOptions) pepper() []byte {

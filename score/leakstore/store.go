@@ -79,9 +79,13 @@ const (
 	// MaxSourceBytes is the longest source label.
 	MaxSourceBytes = 4096
 	// HardMaxBits is the largest bit array (16 GiB) any store may have,
-	// whatever the options.
+	// whatever the options. On 32-bit platforms the limit is 2³¹ − 1 bits.
 	HardMaxBits = 1 << 37
 )
+
+// platformMaxBits is HardMaxBits, lowered on 32-bit platforms so that
+// sizes fit in int and uint.
+const platformMaxBits = min(HardMaxBits, math.MaxInt)
 
 // Config describes a new store. The zero value is not usable: Capacity is
 // required.
@@ -110,8 +114,9 @@ type Config struct {
 // never allocate; adds use atomic bit operations, so any number of
 // goroutines may call ContainsKey, ContainsDigest, Add, AddDigest and
 // WriteTo concurrently. A lookup that starts after an Add returned always
-// answers true for that key. A nil *Store is an empty store: lookups answer
-// false.
+// answers true for that key. A nil *Store is an empty store for
+// ContainsKey, ContainsDigest and Count; other methods need a store from
+// New or Read.
 type Store struct {
 	words  []uint64 // bit i of the filter is words[i/64] bit i%64
 	m      uint64   // bits, a multiple of 64, == 64*len(words)
@@ -141,8 +146,8 @@ func Parameters(capacity uint64, fpRate float64) (m uint64, k uint32, err error)
 		return 0, 0, fmt.Errorf("%w: false-positive rate %g outside [%g, %g]", ErrInvalidConfig, fpRate, MinFPRate, MaxFPRate)
 	}
 	bound := -float64(capacity) * math.Log(fpRate) / (math.Ln2 * math.Ln2)
-	if bound > HardMaxBits {
-		return 0, 0, fmt.Errorf("%w: %d entries at %g need %.0f bits, more than %d", ErrInvalidConfig, capacity, fpRate, bound, uint64(HardMaxBits))
+	if bound > platformMaxBits-64 {
+		return 0, 0, fmt.Errorf("%w: %d entries at %g need %.0f bits, more than %d", ErrInvalidConfig, capacity, fpRate, bound, uint64(platformMaxBits))
 	}
 	bm, bk := bloom.EstimateParameters(uint(capacity), fpRate)
 	m = (uint64(bm) + 63) &^ 63
