@@ -128,7 +128,13 @@ type shape struct {
 }
 
 // NewChecker returns a Checker that recognises keys with d. The detector
-// should include the patterns of every type callers may ask for.
+// should include the patterns of every type callers may ask for. The
+// recommended detector is built from [KeyPatterns] with decoding off:
+//
+//	d, err := detect.New(score.KeyPatterns(patterns.Default()), detect.WithDecodeDepth(0))
+//
+// A full detector works too, but its context patterns never recognise a
+// bare key and cost time on every check.
 func NewChecker(d *detect.Detector, c CheckerConfig) (*Checker, error) {
 	if d == nil {
 		return nil, ErrNilDetector
@@ -219,6 +225,18 @@ func (c *Checker) Check(key []byte, want CheckOptions) Decision {
 	c.scorer.score(&d.Result, &in)
 	d.Accepted = d.Reject == ""
 	return d
+}
+
+// KeyPatterns returns the patterns of ps that can recognise a key on its
+// own: those that do not need context. The result is a new slice.
+func KeyPatterns(ps []patterns.Pattern) []patterns.Pattern {
+	out := make([]patterns.Pattern, 0, len(ps))
+	for _, p := range ps {
+		if !p.NeedsContext {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // reject records a rejection reason; the first one is the main one.

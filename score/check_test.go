@@ -387,10 +387,15 @@ func TestCheckConcurrent(t *testing.T) {
 // catalogKey returns a checker over the built-in catalog plus the demo
 // patterns, and a typical key: an Anthropic-shaped key when the catalog
 // has that pattern, else the demo AI key.
-func catalogChecker(b *testing.B, store score.LeakStore) (*score.Checker, []byte, string) {
+func catalogChecker(b *testing.B, store score.LeakStore, keyOnly bool) (*score.Checker, []byte, string) {
 	k := makeKeys()
 	ps := append(patterns.Default(), demoPatterns()...)
-	d, err := detect.New(ps)
+	var opts []detect.Option
+	if keyOnly {
+		ps = score.KeyPatterns(ps)
+		opts = append(opts, detect.WithDecodeDepth(0))
+	}
+	d, err := detect.New(ps, opts...)
 	require.NoError(b, err)
 	c, err := score.NewChecker(d, score.CheckerConfig{Store: store})
 	require.NoError(b, err)
@@ -425,15 +430,21 @@ func BenchmarkCheck(b *testing.B) {
 		c := newDemoChecker(b, store)
 		benchCheck(b, c, []byte(k.crcBad), false)
 	})
-	b.Run("catalog/accepted", func(b *testing.B) {
-		c, key, id := catalogChecker(b, store)
-		b.Logf("typical key: %s, %d bytes", id, len(key))
-		benchCheck(b, c, key, true)
-	})
-	b.Run("catalog/unrecognised", func(b *testing.B) {
-		c, _, _ := catalogChecker(b, store)
-		benchCheck(b, c, []byte("not-a-key-at-all-0123456789"), false)
-	})
+	for _, keyOnly := range []bool{false, true} {
+		name := "catalog"
+		if keyOnly {
+			name = "key-patterns"
+		}
+		b.Run(name+"/accepted", func(b *testing.B) {
+			c, key, id := catalogChecker(b, store, keyOnly)
+			b.Logf("typical key: %s, %d bytes", id, len(key))
+			benchCheck(b, c, key, true)
+		})
+		b.Run(name+"/unrecognised", func(b *testing.B) {
+			c, _, _ := catalogChecker(b, store, keyOnly)
+			benchCheck(b, c, []byte("not-a-key-at-all-0123456789"), false)
+		})
+	}
 }
 
 func benchCheck(b *testing.B, c *score.Checker, key []byte, wantAccept bool) {

@@ -131,9 +131,11 @@ func run(args []string, log *slog.Logger) error {
 	return srv.Shutdown(shutdown)
 }
 
-// buildChecker compiles ps and loads the store file, if any. Every id in
-// types must name a pattern of ps.
+// buildChecker compiles the patterns of ps that recognise a key on its own
+// (score.KeyPatterns), without decoding, and loads the store file, if any.
+// Every id in types must name such a pattern.
 func buildChecker(ps []patterns.Pattern, storePath, pepperPath string, types []string) (*score.Checker, error) {
+	ps = score.KeyPatterns(ps)
 	for _, t := range types {
 		found := false
 		for i := range ps {
@@ -143,10 +145,10 @@ func buildChecker(ps []patterns.Pattern, storePath, pepperPath string, types []s
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("-types: unknown pattern id %q", t)
+			return nil, fmt.Errorf("-types: %q is not a pattern that recognises a bare key", t)
 		}
 	}
-	d, err := detect.New(ps)
+	d, err := detect.New(ps, detect.WithDecodeDepth(0))
 	if err != nil {
 		return nil, err
 	}

@@ -227,7 +227,7 @@ func TestBuildChecker(t *testing.T) {
 	_, err := buildChecker(demoPatterns(), filepath.Join(dir, "missing.lwl"), "", nil)
 	assert.Error(t, err, "missing store file")
 	_, err = buildChecker(demoPatterns(), "", "", []string{"no-such-type"})
-	assert.EqualError(t, err, `-types: unknown pattern id "no-such-type"`)
+	assert.EqualError(t, err, `-types: "no-such-type" is not a pattern that recognises a bare key`)
 	_, err = buildChecker(demoPatterns(), "", filepath.Join(dir, "pepper"), nil)
 	assert.EqualError(t, err, "-pepper-file needs -store")
 	c, err := buildChecker(demoPatterns(), "", "", []string{"demo-pay-key"})
