@@ -870,3 +870,26 @@ func BenchmarkFindMnemonics(b *testing.B) {
 		b.Fatal("found a mnemonic in log lines")
 	}
 }
+
+// ExampleFindMnemonics scans log text for seed phrases without keywords and
+// reports where they are, never what they are.
+func ExampleFindMnemonics() {
+	src := []byte("2026-11-28 WARN restore failed for input:\n" +
+		"friend left tobacco elephant bulb avocado better rice bread parade any exist\n" +
+		"2026-11-28 INFO retry scheduled\n")
+	FindMnemonics(src, func(start, end int) {
+		fmt.Printf("mnemonic of %d words at bytes %d–%d\n", len(strings.Fields(string(src[start:end]))), start, end)
+	})
+	// Output:
+	// mnemonic of 12 words at bytes 42–118
+}
+
+// ExampleCheckWIF validates a WIF key and reports whether it is a testnet
+// key.
+func ExampleCheckWIF() {
+	var m Meta
+	ok := CheckWIF([]byte("cPzFSQb2T8rtmTbVceQBVZe8wEuHYro9VYwuXN7gd6C4c7m3zC5r"), &m)
+	fmt.Println(ok, m.Test)
+	// Output:
+	// true true
+}
