@@ -246,3 +246,24 @@ func TestParseFlags(t *testing.T) {
 	_, err = parseFlags([]string{"extra"})
 	assert.Error(t, err)
 }
+
+// TestSignupCatalog runs the command's own construction over the built-in
+// catalog.
+func TestSignupCatalog(t *testing.T) {
+	c, err := buildChecker(patterns.Default(), "", "", nil)
+	require.NoError(t, err)
+	srv := httptest.NewServer(newHandler(c, score.CheckOptions{RequireLive: true}, defaultMaxBody, slog.New(slog.DiscardHandler)))
+	defer srv.Close()
+	f := &fixture{srv: srv}
+	for _, tt := range []struct {
+		body       string
+		wantReject string
+	}{
+		{keyBody("AKIAIOSFODNN7EXAMPLE"), "check.placeholder"},
+		{keyBody("not a key at all"), "check.unrecognised"},
+	} {
+		status, out := f.post(t, "application/json", tt.body)
+		assert.Equal(t, http.StatusUnprocessableEntity, status, "status for %s", tt.body)
+		assert.Equal(t, tt.wantReject, out["reject"], "reject for %s", tt.body)
+	}
+}
