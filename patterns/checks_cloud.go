@@ -284,6 +284,64 @@ func identifiableKey(secret []byte, sig string, urlSafe bool, seeds []uint64) bo
 	return false
 }
 
+// aadAlphabet is the character set of Entra ID client secrets, in the
+// digit order of their checksum encoding.
+const aadAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ1234567890.-_~"
+
+// seedAAD is the checksum seed of Entra ID client secrets ("AadPwd00").
+var seedAAD = MarvinSeed("AadPwd00")
+
+// aadChecksumPrefix returns the three most significant base-66 digits of
+// sum in aadAlphabet, or false when sum has fewer than three digits.
+func aadChecksumPrefix(sum uint32) (a, b, c byte, ok bool) {
+	var digits [6]byte // least significant first; 66^6 > 2^32
+	k := 0
+	for v := sum; v > 0; v /= uint32(len(aadAlphabet)) {
+		digits[k] = aadAlphabet[v%uint32(len(aadAlphabet))]
+		k++
+	}
+	if k < 3 {
+		return 0, 0, 0, false
+	}
+	return digits[k-1], digits[k-2], digits[k-3], true
+}
+
+// ValidateAzureADClientSecret checks an Entra ID (Azure AD) application
+// client secret: 3 characters, a signature ("8Q~" current, "7Q~" legacy),
+// then characters of [A-Za-z0-9._~-]. A current secret ends with a
+// 3-character checksum: the first three digits, most significant first, of
+// Marvin32 (seed "AadPwd00") over everything before it, written in base 66
+// with the digits a–z A–Z 1–9 0 . - _ ~ (microsoft/security-utilities,
+// IdentifiableMetadata.cs). A valid checksum sets m.Structured; a wrong one
+// rejects the secret. Legacy secrets carry no checksum and only need the
+// shape. It does not allocate.
+func ValidateAzureADClientSecret(secret []byte, m *Meta) bool {
+	n := len(secret)
+	if n < 34 || n > 40 || secret[4] != 'Q' || secret[5] != '~' {
+		return false
+	}
+	for _, c := range secret {
+		if !isAlnum(c) && c != '.' && c != '-' && c != '_' && c != '~' {
+			return false
+		}
+	}
+	switch secret[3] {
+	case '7':
+		return true
+	case '8':
+	default:
+		return false
+	}
+	a, b, c, ok := aadChecksumPrefix(Marvin32(secret[:n-3], seedAAD))
+	if !ok || secret[n-3] != a || secret[n-2] != b || secret[n-1] != c {
+		return false
+	}
+	if m != nil {
+		m.Structured = true
+	}
+	return true
+}
+
 // azuriteKey is the public account key of Azure's storage emulators
 // (Azurite, the legacy storage emulator).
 const azuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="

@@ -46,9 +46,9 @@ func clRandFrom(r *mrand.Rand, alphabet string, n int) string {
 }
 
 const (
-	clAlnum  = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	clB64 = clAlnum + "+/"
-	clB32    = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	clAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	clB64   = clAlnum + "+/"
+	clB32   = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 )
 
 // makeIdentifiableKey builds a Microsoft identifiable key of n bytes from
@@ -345,6 +345,63 @@ func TestIdentifiableKeys(t *testing.T) {
 	assert.True(t, ValidateAzureFunctionKey([]byte(strings.TrimRight(fk, "=")), nil), "unpadded function key")
 }
 
+// makeAADSecret builds a current Entra ID client secret with a valid
+// checksum.
+func makeAADSecret(r *mrand.Rand) string {
+	const body = clAlnum + "._-~"
+	head := clRandFrom(r, clAlnum, 3) + "8Q~" + clRandFrom(r, clAlnum, 1) + clRandFrom(r, body, 30)
+	a, b, c, ok := aadChecksumPrefix(Marvin32([]byte(head), MarvinSeed("AadPwd00")))
+	if !ok {
+		return makeAADSecret(r)
+	}
+	return head + string([]byte{a, b, c})
+}
+
+func TestAADChecksumPrefix(t *testing.T) {
+	// Expected digits computed independently (Python, base 66, most
+	// significant first).
+	tests := []struct {
+		in     uint32
+		want   string
+		wantOK bool
+	}{
+		{0xDEADBEEF, "c_7", true},
+		{0x12345678, "qgw", true},
+		{66 * 66 * 66 * 66 * 66, "baa", true},
+		{65, "", false},
+	}
+	for _, tt := range tests {
+		a, b, c, ok := aadChecksumPrefix(tt.in)
+		assert.Equal(t, tt.wantOK, ok, "aadChecksumPrefix(%#x) ok", tt.in)
+		if ok {
+			assert.Equal(t, tt.want, string([]byte{a, b, c}), "aadChecksumPrefix(%#x)", tt.in)
+		}
+	}
+}
+
+func TestValidateAzureADClientSecret(t *testing.T) {
+	r := clRand(14)
+	for range 20 {
+		s := makeAADSecret(r)
+		var m Meta
+		require.True(t, ValidateAzureADClientSecret([]byte(s), &m), "generated %s", clPreview(s))
+		assert.True(t, m.Structured)
+		for _, bad := range clMutations(s, clAlnum+"._-~") {
+			if bad[3:6] == "7Q~" {
+				continue // became a legacy secret, which has no checksum
+			}
+			assert.False(t, ValidateAzureADClientSecret([]byte(bad), nil), "mutated %s", clPreview(bad))
+		}
+	}
+	legacy := clRandFrom(r, clAlnum, 3) + "7Q~" + clRandFrom(r, clAlnum+"._-~", 31)
+	var m Meta
+	assert.True(t, ValidateAzureADClientSecret([]byte(legacy), &m), "legacy %s", clPreview(legacy))
+	assert.False(t, m.Structured)
+	for _, bad := range []string{legacy[:30], legacy[:3] + "9Q~" + legacy[6:], legacy[:10] + "!" + legacy[11:]} {
+		assert.False(t, ValidateAzureADClientSecret([]byte(bad), nil), "ValidateAzureADClientSecret(%s)", clPreview(bad))
+	}
+}
+
 func TestValidateAzureStorageKeyLegacy(t *testing.T) {
 	r := clRand(6)
 	legacy := base64.StdEncoding.EncodeToString(clRandBytes(r, 64))
@@ -418,10 +475,6 @@ func makeBedrockShortKey(r *mrand.Rand, at time.Time) string {
 		"&X-Amz-Security-Token=IQoJb3JpZ2luX2VjE" + clURLEscape(clRandFrom(r, clB64, 600)) +
 		"&X-Amz-Signature=" + clRandFrom(r, "0123456789abcdef", 64) + "&X-Amz-SignedHeaders=host&Version=1"
 	return "bedrock-api-key-" + base64.StdEncoding.EncodeToString([]byte(u))
-}
-
-func clURLEscape(s string) string {
-	return strings.NewReplacer("+", "%2B", "/", "%2F", "=", "%3D").Replace(s)
 }
 
 func TestValidateBedrockAPIKey(t *testing.T) {
@@ -519,6 +572,7 @@ func TestCloudValidatorsDoNotAllocate(t *testing.T) {
 		{"function", ValidateAzureFunctionKey, makeIdentifiableKey(t, r, 40, "AzFu", MarvinSeed("Master00"), true)},
 		{"messaging", ValidateAzureMessagingKey, makeIdentifiableKey(t, r, 32, "+ASb", MarvinSeed("Manage00"), false)},
 		{"sas", ValidateAzureSASSignature, clURLEscape(base64.StdEncoding.EncodeToString(clRandBytes(r, 32)))},
+		{"aad", ValidateAzureADClientSecret, makeAADSecret(r)},
 		{"cask", ValidateAzureCASKKey, makeCASKKey(r, '9', 'C', 'E', "ACOG", false)},
 		{"grafana sa", ValidateGrafanaServiceAccountToken, makeGrafanaSAToken(r)},
 		{"grafana cloud", ValidateGrafanaCloudToken, "glc_" + base64.StdEncoding.EncodeToString([]byte(js))},
@@ -545,7 +599,7 @@ func FuzzCloudValidators(f *testing.F) {
 	vs := []Validator{
 		ValidateAWSAccessKeyID, ValidateAWSSecretAccessKey, ValidateAzureStorageKey,
 		ValidateAzureFunctionKey, ValidateAzureMessagingKey, ValidateAzureSASSignature,
-		ValidateAzureCASKKey, ValidateGrafanaServiceAccountToken, ValidateGrafanaCloudToken,
+		ValidateAzureCASKKey, ValidateAzureADClientSecret, ValidateGrafanaServiceAccountToken, ValidateGrafanaCloudToken,
 		ValidateBedrockAPIKey, ValidateServiceAccountKey,
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
