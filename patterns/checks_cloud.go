@@ -150,14 +150,15 @@ func ValidateAWSAccessKeyID(secret []byte, m *Meta) bool {
 const awsDocsSecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 // ValidateAWSSecretAccessKey checks a 40-character AWS secret access key:
-// base64 alphabet only, not the AWS documentation value, and at least one
-// digit or symbol alongside upper- and lower-case letters (random keys
-// lack one of those with probability below 10⁻⁵). It does not allocate.
+// base64 alphabet only, not the AWS documentation value, and both upper-
+// and lower-case letters (a random key lacks one of them with probability
+// about 10⁻⁹; hex digests, upper-case ids and words written in one case
+// lack one). It does not allocate.
 func ValidateAWSSecretAccessKey(secret []byte, _ *Meta) bool {
 	if len(secret) != 40 || string(secret) == awsDocsSecretKey {
 		return false
 	}
-	var upper, lower, other bool
+	var upper, lower bool
 	for _, c := range secret {
 		switch {
 		case c >= 'A' && c <= 'Z':
@@ -165,12 +166,11 @@ func ValidateAWSSecretAccessKey(secret []byte, _ *Meta) bool {
 		case c >= 'a' && c <= 'z':
 			lower = true
 		case c >= '0' && c <= '9', c == '+', c == '/':
-			other = true
 		default:
 			return false
 		}
 	}
-	return upper && lower && other
+	return upper && lower
 }
 
 // ---------------------------------------------------------------------------

@@ -257,7 +257,7 @@ func TestValidateAWSSecretAccessKey(t *testing.T) {
 		good[:39],
 		good[:39] + "-",
 		strings.ToLower(good),
-		strings.Repeat("Ab", 20),
+		strings.Repeat("AB12", 10),
 	} {
 		assert.False(t, ValidateAWSSecretAccessKey([]byte(bad), nil), "ValidateAWSSecretAccessKey(%s)", clPreview(bad))
 	}
