@@ -390,20 +390,21 @@ func cloudPatterns() []Pattern {
 			Severity:    SeverityHigh,
 			Confidence:  ConfidenceDistinctive,
 			// Keys with the Azure DevOps signature AZDO are left to
-			// azure-devops-pat.
+			// azure-devops-pat. Cognitive Services keys (ACOG) are found
+			// here too; azure-openai-key may claim the same span.
 			Keywords:   []string{"JQQJ9"},
 			Regex:      `(?<![A-Za-z0-9+/])[A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9][A-L][A-Za-z0-9]{16}(?!AZDO)[A-Za-z][A-Za-z0-9]{7}(?:[A-Za-z0-9]{2}==)?(?![A-Za-z0-9+/=])`,
 			MaxLen:     96,
 			Validate:   ValidateAzureCASKKey,
 			MinEntropy: 4.0,
 			Examples: []string{
-				"AZURE_OPENAI_ENDPOINT=https://contoso-ai.openai.azure.com/\nAZURE_OPENAI_API_KEY=" + clxCASK1 + "\n",
-				"Ocp-Apim-Subscription-Key: " + clxCASK2,
+				"APPCONFIG_CONNECTION_STRING=Endpoint=https://appcs-prod.azconfig.io;Id=Xw9K-l0-s0:qP3mZ8vR2nT7;Secret=" + clxCASK1 + "\n",
+				"POST /api/events HTTP/1.1\r\nHost: orders.westeurope-1.eventgrid.azure.net\r\naeg-sas-key: " + clxCASK2 + "\r\n",
 			},
 			NonExamples: []string{
-				"AZURE_OPENAI_API_KEY=" + clxCASK1[:59] + "M" + clxCASK1[60:],
-				"AZURE_OPENAI_API_KEY=" + clxCASK1[:56] + "8" + clxCASK1[57:],
-				"AZURE_OPENAI_API_KEY=" + clxCASK1[:83],
+				"Secret=" + clxCASK1[:59] + "M" + clxCASK1[60:],
+				"Secret=" + clxCASK1[:56] + "8" + clxCASK1[57:],
+				"Secret=" + clxCASK1[:83],
 				"ADO_TOKEN=" + clxCASK1[:76] + "AZDO" + clxCASK1[80:],
 			},
 		},
@@ -778,7 +779,7 @@ const (
 	clxFunc1         = "ASjWW7TEQb1ubDn5CDpOcsKmoVytPnojdzJEfjCDdvYBAzFuMDv6Nw=="
 	clxFunc2         = "Q2WDBdDeBAySIC4qlM88wJmLPEcLKxp_aP7YaVfztq3xAzFu_N4AIg=="
 	clxFuncBad       = "B1anT7r0N1eTyCmAnYL62UoOjXWyIf2nGvax0sgzb1JYAzFuNCBJMw=="
-	clxCASK1         = "mLs6oI3TT5AKPsDxYu5KDyGE3h8udYQFzmO0QleRy09LILqs7a7tJQQJ99CEIEQvrI1mKal7DTRKACOGGvoy"
+	clxCASK1         = "mLs6oI3TT5AKPsDxYu5KDyGE3h8udYQFzmO0QleRy09LILqs7a7tJQQJ99CEIEQvrI1mKal7DTRKAZACGvoy"
 	clxCASK2         = "JdnyfLN7MIhS828N7IyKU4KJzjisuOLcF7q8OKvwmIxIFgLKHwBIJQQJ99BJlcpgJDg56ai45OOyAZEGkUhSf1=="
 	clxSB1           = "jgKvA3V1jozAuJvw5HZHos4R/7NfxSiK/+ASbKalUCQ="
 	clxEH1           = "Gd3jwjNN4zJkhIdhkvOrJphmsIqTIbtuD+AEhLK6T6I="
