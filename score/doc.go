@@ -108,7 +108,10 @@
 //	store.known-leaked     listed in the leak store
 //
 // When the key was recognised, the Result also holds its risk score as
-// user input, so that a service can store the level with the key.
+// user input, so that a service can store the level with the key. Build
+// the Checker's detector from [KeyPatterns] with decoding off: patterns
+// that need context cannot recognise a bare key, and the generic ones are
+// the slowest to run.
 //
 // # Concurrency and cost
 //

@@ -390,3 +390,17 @@ func BenchmarkScore(b *testing.B) {
 		b.Fatalf("level %v, want critical", r.Level)
 	}
 }
+
+var docCheckRow = regexp.MustCompile(`^//\t((?:check|store)\.[a-z-]+)\s{2,}\S`)
+
+func TestDocCheckCodesMatchCode(t *testing.T) {
+	var got []Code
+	for _, line := range docSection(t, "Checking a submitted key") {
+		if m := docCheckRow.FindStringSubmatch(line); m != nil {
+			got = append(got, Code(m[1]))
+		}
+	}
+	want := []Code{CodeMalformed, CodeUnrecognised, CodeUnexpectedType, CodeChecksum,
+		CodePlaceholder, CodeTestMode, CodeExpiredKey, CodeKnownLeaked}
+	assert.Equal(t, want, got, "rejection codes in doc.go (got) vs the code (want)")
+}
