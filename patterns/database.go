@@ -16,8 +16,9 @@ func uriRegex(schemes string) string {
 }
 
 // sqlServerValue is a connection-string property value: double-quoted,
-// single-quoted, in ODBC braces, or bare up to ';'.
-const sqlServerValue = `(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|\{(?<secret>[^}\r\n]{1,128})\}|(?<secret>[^;\s"'{][^;\r\n"']{0,127}?))(?=[ \t]*(?:;|$|["'\r\n]))`
+// single-quoted, in ODBC braces, or bare up to ';' (inner spaces kept,
+// trailing spaces not; taken whole, without backtracking).
+const sqlServerValue = `(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|\{(?<secret>[^}\r\n]{1,128})\}|(?<secret>[^;\s"'{](?>(?:[ \t]*[^;\s"']){0,127})))(?=[ \t]*(?:;|$|["'\r\n]))`
 
 // sqlServerHost is the property that makes a ';'-separated list a SQL
 // Server (ADO.NET, ODBC) connection string.

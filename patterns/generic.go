@@ -18,10 +18,10 @@ const assignOp = `\\?["']?[ \t]{0,4}(?:=>|:=|=(?!=)|:(?=[ \t"'\\]))[ \t]{0,4}`
 // passwordValue is a quoted, escaped-quoted or bare value; a bare value
 // must end at a delimiter so that a template such as ${X} or %(x)s is not
 // cut into a shorter value.
-const passwordValue = `(?:\\"(?<secret>[^"\\\r\n]{1,128})\\"|"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|(?<secret>[^\s"'` + "`" + `,;&<>(){}\[\]\\]{1,128})(?=[\s"'` + "`" + `,;&<>)}\]\\]|$))`
+const passwordValue = `(?:\\"(?<secret>[^"\\\r\n]{1,128})\\"|"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|(?<secret>(?>[^\s"'` + "`" + `,;&<>(){}\[\]\\]{1,128}))(?=[\s"'` + "`" + `,;&<>)}\]\\]|$))`
 
 // opaqueValue is a token-like value (base64, hex, base64url, with . ~ -).
-const opaqueValue = `(?:\\"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})\\"|"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})"|'(?<secret>[A-Za-z0-9+/=_.~-]{16,160})'|(?<secret>[A-Za-z0-9+/=_.~-]{16,160})(?=[\s"'` + "`" + `,;&<>)}\]\\]|$))`
+const opaqueValue = `(?:\\"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})\\"|"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})"|'(?<secret>[A-Za-z0-9+/=_.~-]{16,160})'|(?<secret>(?>[A-Za-z0-9+/=_.~-]{16,160}))(?=[\s"'` + "`" + `,;&<>)}\]\\]|$))`
 
 // cliValue is a command-line argument value (not starting with '-').
 const cliValue = `(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|(?<secret>[^\s"'` + "`" + `;&|<>\-][^\s"'` + "`" + `;&|<>]{0,127}))`
@@ -177,7 +177,10 @@ func genericPatterns() []Pattern {
 			KeywordsFoldCase: true,
 			Regex: `(?i)(?:` +
 				// key = value
-				`(?<![A-Za-z0-9_])(?:[A-Za-z0-9_.-]{0,40}?(?:password|passwd|passwort|passphrase)|(?:[A-Za-z0-9_.-]{0,40}?[_.-])?(?:pass|pwd)|(?-i:[A-Za-z0-9_.-]{0,40}?[a-z0-9](?:Pass|Pwd)))` + assignOp + passwordValue +
+				// (the key is taken whole, without backtracking, then must end in a
+				// password word; "pass" and "pwd" must start a word: db_pass, dbPass,
+				// not bypass)
+				`(?<![A-Za-z0-9_])(?>[A-Za-z0-9_.-]{1,60})(?<=password|passwd|passwort|passphrase|(?<![A-Za-z])(?:pass|pwd)|(?-i:[a-z0-9](?:Pass|Pwd)))` + assignOp + passwordValue +
 				// <password>value</password>
 				`|<[A-Za-z0-9_.:-]{0,40}?(?:password|passwd|passphrase|pass|pwd)>(?<secret>[^<>\s]{1,128})</` +
 				// --password value, --token value
@@ -337,7 +340,9 @@ func genericPatterns() []Pattern {
 			Confidence:       ConfidenceGeneric,
 			Keywords:         genericKeywordsSecret,
 			KeywordsFoldCase: true,
-			Regex: `(?i)(?<![A-Za-z0-9_])[A-Za-z0-9_.-]{0,40}?(?:secret|token|key|auth|credential|apikey)[A-Za-z0-9_.-]{0,20}?` +
+			Regex: // The key is taken whole, without backtracking, once a lookahead has
+			// seen a secret word in it.
+			`(?i)(?<![A-Za-z0-9_])(?=[A-Za-z0-9_.-]{0,40}?(?:secret|token|key|auth|credential))(?>[A-Za-z0-9_.-]{1,64})` +
 				// Names of non-secrets: ids, public keys, digests, pagination.
 				`(?<!id|name|path|file|url|uri|type|hash|len|length|size|count|version|prefix|format|field|header|ttl|expiry|expires|_at|public[A-Za-z0-9_.-]{0,40}|pub_?key[A-Za-z0-9_.-]{0,30}|sentry[A-Za-z0-9_.-]{0,30}|page_?token|next_?token|continuation[A-Za-z0-9_.-]{0,30}|cursor|csrf[A-Za-z0-9_.-]{0,30}|xsrf[A-Za-z0-9_.-]{0,30}|idempotency[A-Za-z0-9_.-]{0,30}|cache_?key|nonce[A-Za-z0-9_.-]{0,30}|checksum)` +
 				assignOp + opaqueValue,

@@ -1,0 +1,107 @@
+package patterns_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leakward/leakward/detect"
+	"github.com/leakward/leakward/patterns"
+)
+
+// gnDetector is a detector over the whole default catalog, built once for
+// the span tests of the database and generic groups.
+var gnDetector = sync.OnceValues(func() (*detect.Detector, error) {
+	return detect.New(patterns.Default())
+})
+
+// gnSpanCase is an input and the one secret (a substring of it) a pattern
+// must report in it.
+type gnSpanCase struct {
+	id     string
+	text   string
+	secret string
+}
+
+// gnCheckSpans scans each case and checks that a finding of the case's
+// pattern covers exactly the secret. Failures name the secret by preview.
+func gnCheckSpans(t *testing.T, cases []gnSpanCase) {
+	t.Helper()
+	d, err := gnDetector()
+	require.NoError(t, err)
+	for _, c := range cases {
+		want := strings.Index(c.text, c.secret)
+		require.GreaterOrEqual(t, want, 0, "case %s: secret not in text", c.id)
+		var got []string
+		found := false
+		for _, f := range d.Scan([]byte(c.text)) {
+			if f.PatternID != c.id {
+				got = append(got, f.PatternID)
+				continue
+			}
+			got = append(got, c.text[f.Start:f.End])
+			if f.Start == want && f.End == want+len(c.secret) {
+				found = true
+			}
+		}
+		if !found {
+			previews := make([]string, len(got))
+			for i, g := range got {
+				previews[i] = detect.Preview([]byte(g))
+			}
+			assert.Fail(t, "secret span", "%s in %s: got %v, want span %s", c.id,
+				detect.Preview([]byte(c.text)), previews, detect.Preview([]byte(c.secret)))
+		}
+	}
+}
+
+func TestDatabaseSpans(t *testing.T) {
+	gnCheckSpans(t, []gnSpanCase{
+		{"postgres-uri", `DATABASE_URL=postgres://orders_app:Tq7wLz2VbK9x@db-prod-1.internal:5432/orders`, "Tq7wLz2VbK9x"},
+		{"postgres-uri", `postgresql://svc:Rk%40p9%2Fz31Lm@10.0.3.17/reports`, "Rk%40p9%2Fz31Lm"},
+		{"postgres-uri", `"postgres://svc:p@ss:w0rd-91@db.internal/app"`, "p@ss:w0rd-91"},
+		{"postgres-uri", `POSTGRES://ADMIN:Zq8wLx2VbK@DB.INTERNAL/APP`, "Zq8wLx2VbK"},
+		{"mysql-uri", `mysql+aiomysql://app:Vx3kq9LmPz2w@mysql:3306/shop?charset=utf8mb4`, "Vx3kq9LmPz2w"},
+		{"mysql-uri", `mariadb://app:Bz7kq9LmPw2x@maria:3306/shop`, "Bz7kq9LmPw2x"},
+		{"mongodb-uri", `mongodb://root:Lp93xQv7Rt2k@mongo-0:27017,mongo-1:27017/admin?replicaSet=rs0`, "Lp93xQv7Rt2k"},
+		{"mongodb-uri", `mongodb+srv://api:gH4tPq8ZxW2n@cluster0.ab1cd.mongodb.net/app`, "gH4tPq8ZxW2n"},
+		{"redis-uri", `redis://:Zk81vPqW3mRt@cache:6379/0`, "Zk81vPqW3mRt"},
+		{"redis-uri", `sessions.redis.cache.windows.net:6380,ssl=True,password=hMEbfX5sS628uJmnjjpsIj6LAmkdIsZr2cxc7aZgW38=,abortConnect=False`, "hMEbfX5sS628uJmnjjpsIj6LAmkdIsZr2cxc7aZgW38="},
+		{"amqp-uri", `amqps://billing:T4nR8wXq2pLz@mq.internal:5671/%2F`, "T4nR8wXq2pLz"},
+		{"jdbc-url-password", `jdbc:postgresql://db:5432/orders?user=app&password=Xk8vQ2mLp9Rt&ssl=true`, "Xk8vQ2mLp9Rt"},
+		{"jdbc-url-password", `jdbc:sqlserver://sql01:1433;databaseName=hr;user=hr_svc;password=Tq7#wLz2Vb;encrypt=true`, "Tq7#wLz2Vb"},
+		{"jdbc-url-password", `jdbc:oracle:thin:scott/Tg5kP2wqZ@//ora:1521/ORCLPDB1`, "Tg5kP2wqZ"},
+		{"sqlserver-connection-string", `Server=tcp:x.database.windows.net,1433;Initial Catalog=o;User ID=a;Password=Vb8#kQ2zLp7w;Encrypt=True;`, "Vb8#kQ2zLp7w"},
+		{"sqlserver-connection-string", `Data Source=SQL01;Database=Payroll;Uid=p;PWD="Mx4;tR9 vZ2q";`, "Mx4;tR9 vZ2q"},
+		{"sqlserver-connection-string", `Data Source=SQL01;Database=Payroll;Uid=p;Pwd={Mx4;tR9vZ2q};`, "Mx4;tR9vZ2q"},
+		{"sqlserver-connection-string", `User ID=sa;Password=Wz3kLq8vPx;Server=10.2.0.14,1433;Database=inventory`, "Wz3kLq8vPx"},
+		{"planetscale-credential", `pscale_oauth_V3CQQinKLFMs8lT2QTYnNOc7polD841Dt7btH67u5Gr.`, "pscale_oauth_V3CQQinKLFMs8lT2QTYnNOc7polD841Dt7btH67u5Gr"},
+		{"neon-api-key", `key napi_Lilz31r5pp476wVtkvDo2opuNntqm5tyk1Xg1IwmmkXhhKqgYjET7xk31uCqFBjN end`, "napi_Lilz31r5pp476wVtkvDo2opuNntqm5tyk1Xg1IwmmkXhhKqgYjET7xk31uCqFBjN"},
+	})
+}
+
+// TestDatabaseNoPassword checks URIs without a password or with a
+// placeholder one, in every scheme.
+func TestDatabaseNoPassword(t *testing.T) {
+	d, err := gnDetector()
+	require.NoError(t, err)
+	schemes := []string{"postgres", "postgresql", "postgresql+asyncpg", "mysql", "mysql+pymysql", "mariadb",
+		"mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "jdbc:mysql", "https", "ftp"}
+	placeholders := []string{"password", "pass", "changeme", "${DB_PASSWORD}", "****", "<password>", "%s", "$DB_PASS", "{{ db_password }}"}
+	for _, s := range schemes {
+		for _, text := range []string{
+			s + "://db.internal:5432/app",
+			s + "://app@db.internal:5432/app",
+			s + "://db.internal:5432/app?ssl=true&user=app",
+		} {
+			assert.Empty(t, d.Scan([]byte(text)), "no password: %s", text)
+		}
+		for _, pw := range placeholders {
+			text := s + "://app:" + pw + "@db.internal:5432/app"
+			assert.Empty(t, d.Scan([]byte(text)), "placeholder password: %s", text)
+		}
+	}
+}
