@@ -205,9 +205,7 @@ func (d *Detector) addDecoded(st *state, f Finding, s, e int, enc Encoding) {
 		return
 	}
 	f.Start, f.End = s, e
-	if f.Encoding == EncodingNone {
-		f.Encoding = enc
-	}
+	f.Encoding = enc // the outermost layer: how the text holds it
 	st.found = append(st.found, f)
 }
 

@@ -169,7 +169,7 @@ func New(ps []patterns.Pattern, opts ...Option) (*Detector, error) {
 			}
 		}
 	}
-	d.pf = buildPrefilter(d.pats, o.decodeDepth > 0, o.decodeDepth > 1)
+	d.pf = buildPrefilter(d.pats, o.decodeDepth > 0)
 	d.pool.New = func() any { return new(state) }
 	if key := o.hmacKey; len(key) > 0 {
 		d.hmacs.New = func() any { return hmac.New(sha256.New, key) }

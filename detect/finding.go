@@ -64,7 +64,8 @@ type Finding struct {
 	Test bool
 	// Entropy is the Shannon entropy of the secret in bits per byte.
 	Entropy float64
-	// Encoding says how the secret was written in the text.
+	// Encoding says how the secret was written in the text (the outermost
+	// layer when several were undone).
 	Encoding Encoding
 	// Link is non-zero for findings that belong to one credential (an AWS
 	// key id and its secret key share the same Link).

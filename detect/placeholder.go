@@ -21,8 +21,15 @@ var knownDocValues = map[string]bool{
 	"test test test test test test test test test test test junk":                              true,
 }
 
-// isPlaceholder reports whether a secret is a placeholder, a mask, a
-// template reference or a documentation value.
+// IsPlaceholder reports whether a candidate secret is a placeholder, a
+// mask, a template reference or a published documentation value, by the
+// rules every pattern's findings go through: a known documentation value
+// (AKIAIOSFODNN7EXAMPLE, …), a placeholder word (example, changeme,
+// your_, ${, {{, xxxxx, *****, …), and, for values up to 128 bytes, a run
+// of 6 identical bytes, an ascending run of 8, or fewer than 4 distinct
+// bytes in 8 or more. It does not allocate.
+func IsPlaceholder(s []byte) bool { return isPlaceholder(s) }
+
 func isPlaceholder(s []byte) bool {
 	if len(s) == 0 {
 		return true
@@ -79,23 +86,32 @@ func distinct(s []byte) int {
 	return n
 }
 
+// firstBytes marks the (lowercase) first bytes of placeholderWords, in
+// both cases, so that containsFoldAny makes one pass over s.
+var firstBytes = func() (t [256]bool) {
+	for _, w := range placeholderWords {
+		c := w[0]
+		t[c] = true
+		if c >= 'a' && c <= 'z' {
+			t[c-('a'-'A')] = true
+		}
+	}
+	return t
+}()
+
 // containsFoldAny reports whether s contains any of the lowercase words,
-// ignoring ASCII case in s.
+// ignoring ASCII case in s. Every word's first byte must be in firstBytes.
 func containsFoldAny(s []byte, words []string) bool {
-	for _, w := range words {
-		if len(w) > len(s) {
+	for i := 0; i < len(s); i++ {
+		if !firstBytes[s[i]] {
 			continue
 		}
-		first := w[0]
-		for i := 0; i+len(w) <= len(s); i++ {
-			c := s[i]
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != first {
-				continue
-			}
-			if equalFoldLower(s[i:i+len(w)], w) {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		for _, w := range words {
+			if w[0] == c && len(w) <= len(s)-i && equalFoldLower(s[i:i+len(w)], w) {
 				return true
 			}
 		}

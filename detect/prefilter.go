@@ -20,7 +20,7 @@ import (
 // prefilter is sub-linear in the catalog size.
 
 const (
-	tableBits = 16
+	tableBits = 17
 	foldMask  = 0x20202020
 	hashMul   = 0x9E3779B1
 )
@@ -44,8 +44,17 @@ type gramRef struct {
 
 type prefilter struct {
 	bits  [1 << tableBits / 64]uint64
-	grams map[uint32][]gramRef
-	kws   []keyword
+	grams map[uint32][]gramRef // build time only
+	// heads[h]..heads[h+1] index the entries whose gram hashes to h.
+	heads   []int32
+	entries []gramEntry
+	kws     []keyword
+}
+
+// gramEntry is one (gram, keyword, offset) of the prefilter.
+type gramEntry struct {
+	gram uint32
+	ref  gramRef
 }
 
 func gramHash(g uint32) uint32 { return (g * hashMul) >> (32 - tableBits) }
@@ -86,7 +95,7 @@ func gramCost(c byte) int {
 
 func foldGram(b []byte) uint32 { return binary.LittleEndian.Uint32(b) | foldMask }
 
-func buildPrefilter(pats []compiled, decode, nested bool) prefilter {
+func buildPrefilter(pats []compiled, decode bool) prefilter {
 	pf := prefilter{grams: make(map[uint32][]gramRef)}
 	index := make(map[string]int32)
 	add := func(text string, fold bool, pat int32, trigger bool, enc Encoding) {
@@ -132,12 +141,6 @@ func buildPrefilter(pats []compiled, decode, nested bool) prefilter {
 				}
 				for _, t := range base64Forms(k) {
 					add(t, false, -1, true, EncodingBase64)
-					if nested {
-						// The forms a second layer of base64 takes.
-						for _, t2 := range base64Forms(t) {
-							add(t2, false, -1, true, EncodingBase64)
-						}
-					}
 				}
 			}
 		}
@@ -170,9 +173,28 @@ func buildPrefilter(pats []compiled, decode, nested bool) prefilter {
 		pf.insert(foldGram(kw.text[best:]), gramRef{kw: int32(ki), off: int32(best)})
 	}
 	for g, refs := range pf.grams {
-		sort.Slice(refs, func(a, b int) bool { return refs[a].kw < refs[b].kw })
-		pf.grams[g] = refs
+		for _, r := range refs {
+			pf.entries = append(pf.entries, gramEntry{gram: g, ref: r})
+		}
 	}
+	sort.Slice(pf.entries, func(a, b int) bool {
+		ea, eb := pf.entries[a], pf.entries[b]
+		if ha, hb := gramHash(ea.gram), gramHash(eb.gram); ha != hb {
+			return ha < hb
+		}
+		if ea.gram != eb.gram {
+			return ea.gram < eb.gram
+		}
+		return ea.ref.kw < eb.ref.kw
+	})
+	pf.heads = make([]int32, 1<<tableBits+1)
+	for _, e := range pf.entries {
+		pf.heads[gramHash(e.gram)+1]++
+	}
+	for i := 1; i < len(pf.heads); i++ {
+		pf.heads[i] += pf.heads[i-1]
+	}
+	pf.grams = nil
 	return pf
 }
 
@@ -270,7 +292,12 @@ func (pf *prefilter) findGeneric(dst []candidate, src []byte) []candidate {
 }
 
 func (pf *prefilter) verify(dst []candidate, src []byte, i int, g uint32) []candidate {
-	for _, r := range pf.grams[g] {
+	h := gramHash(g)
+	for _, e := range pf.entries[pf.heads[h]:pf.heads[h+1]] {
+		if e.gram != g {
+			continue
+		}
+		r := e.ref
 		kw := &pf.kws[r.kw]
 		start := i - int(r.off)
 		end := start + len(kw.text)

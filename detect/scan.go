@@ -42,6 +42,7 @@ type state struct {
 	found []Finding
 	dec   []byte
 	dmap  []int
+	meta  patterns.Meta
 }
 
 func (st *state) reset() {
@@ -162,7 +163,7 @@ func (d *Detector) runRegion(st *state, c *compiled, src []byte, lo, hi int, hit
 		if se <= ss {
 			return true
 		}
-		if f, ok := d.judge(c, src, ss, se, ms, me); ok {
+		if f, ok := d.judge(st, c, src, ss, se, ms, me); ok {
 			st.found = append(st.found, f)
 		}
 		return true
@@ -174,7 +175,7 @@ func (d *Detector) runRegion(st *state, c *compiled, src []byte, lo, hi int, hit
 
 // judge applies the validator, entropy and placeholder checks to a
 // candidate secret and builds its Finding.
-func (d *Detector) judge(c *compiled, src []byte, ss, se, ms, me int) (Finding, bool) {
+func (d *Detector) judge(st *state, c *compiled, src []byte, ss, se, ms, me int) (Finding, bool) {
 	secret := src[ss:se]
 	p := &c.p
 	if isPlaceholder(secret) {
@@ -184,10 +185,13 @@ func (d *Detector) judge(c *compiled, src []byte, ss, se, ms, me int) (Finding, 
 	if p.MinEntropy > 0 && ent < p.MinEntropy {
 		return Finding{}, false
 	}
-	var meta patterns.Meta
+	// The validator is an indirect call, so a Meta on the stack would
+	// escape: the pooled state holds it.
+	st.meta = patterns.Meta{}
+	meta := &st.meta
 	validated := false
 	if p.Validate != nil {
-		if !p.Validate(secret, &meta) {
+		if !p.Validate(secret, meta) {
 			return Finding{}, false
 		}
 		validated = meta.Structured
@@ -219,7 +223,7 @@ func (d *Detector) judge(c *compiled, src []byte, ss, se, ms, me int) (Finding, 
 		Validated:  validated,
 		Test:       test,
 		Entropy:    ent,
-		Meta:       meta,
+		Meta:       *meta,
 	}, true
 }
 

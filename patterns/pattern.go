@@ -3,6 +3,7 @@ package patterns
 import (
 	"fmt"
 	"math"
+	"sync"
 )
 
 // Severity is the base severity of a credential type before context
@@ -191,7 +192,8 @@ const LinkDistance = 1024
 const DefaultMaxLen = 256
 
 // Entropy returns the Shannon entropy of b in bits per byte (0 for an empty
-// slice). It does not allocate.
+// slice). It does not allocate. It computes log2(n) − Σ c·log2(c) / n over
+// the byte counts c, with c·log2(c) from a table for small counts.
 func Entropy(b []byte) float64 {
 	if len(b) == 0 {
 		return 0
@@ -200,14 +202,27 @@ func Entropy(b []byte) float64 {
 	for _, c := range b {
 		counts[c]++
 	}
-	n := float64(len(b))
-	var h float64
+	t := clog2c()
+	var sum float64
 	for _, c := range counts {
-		if c == 0 {
-			continue
+		switch {
+		case c <= 1:
+			// 0·log2(0) and 1·log2(1) are 0.
+		case int(c) < len(t):
+			sum += t[c]
+		default:
+			sum += float64(c) * math.Log2(float64(c))
 		}
-		p := float64(c) / n
-		h -= p * math.Log2(p)
 	}
-	return h
+	n := float64(len(b))
+	return math.Log2(n) - sum/n
 }
+
+// clog2c is the table of c·log2(c) for c < 1024, built on first use.
+var clog2c = sync.OnceValue(func() *[1024]float64 {
+	var t [1024]float64
+	for c := 2; c < len(t); c++ {
+		t[c] = float64(c) * math.Log2(float64(c))
+	}
+	return &t
+})
