@@ -29,11 +29,11 @@ type Weights struct {
 	AfterLeak      int // CodeAfterLeak, default 90
 	CrossKey       int // CodeCrossKey, default 60
 	FanOut         int // CodeFanOut, default 60
-	NewAdmin       int // CodeNewAdmin, default 50
-	RateBurst      int // CodeRateBurst, default 45
-	UnitsSpike     int // CodeUnitsSpike, default 45
+	NewAdmin       int // CodeNewAdmin, default 40
+	RateBurst      int // CodeRateBurst, default 50
+	UnitsSpike     int // CodeUnitsSpike, default 50
 	Dormant        int // CodeDormant, default 30
-	NewWrite       int // CodeNewWrite, default 25
+	NewWrite       int // CodeNewWrite, default 20
 	NewWideNetwork int // CodeNewWideNetwork, default 20
 	NewAgent       int // CodeNewAgent, default 20
 	NewNetwork     int // CodeNewNetwork, default 15
@@ -42,8 +42,8 @@ type Weights struct {
 // DefaultWeights returns the default weights.
 func DefaultWeights() Weights {
 	return Weights{
-		AfterLeak: 90, CrossKey: 60, FanOut: 60, NewAdmin: 50, RateBurst: 45, UnitsSpike: 45,
-		Dormant: 30, NewWrite: 25, NewWideNetwork: 20, NewAgent: 20, NewNetwork: 15,
+		AfterLeak: 90, CrossKey: 60, FanOut: 60, NewAdmin: 40, RateBurst: 50, UnitsSpike: 50,
+		Dormant: 30, NewWrite: 20, NewWideNetwork: 20, NewAgent: 20, NewNetwork: 15,
 	}
 }
 
@@ -73,7 +73,7 @@ type Config struct {
 	FanOutWindow time.Duration
 	// BaselineEvents and BaselineAge: a key's baseline is established once
 	// it has at least BaselineEvents events (default 50) spanning at least
-	// BaselineAge (default 24h). Novelty, burst and dormancy signals need
+	// BaselineAge (default 7 days). Novelty, burst and dormancy signals need
 	// an established baseline.
 	BaselineEvents int
 	BaselineAge    time.Duration
@@ -82,12 +82,12 @@ type Config struct {
 	PeakHalfLife time.Duration
 
 	// BurstFactor and MinBurstEvents: a rate burst is a window with more
-	// than BurstFactor (default 4) times the key's peak and at least
+	// than BurstFactor (default 8) times the key's peak and at least
 	// MinBurstEvents events (default 30).
 	BurstFactor    float64
 	MinBurstEvents int
 	// UnitsFactor and MinSpikeEvents: a units spike is a window whose units
-	// exceed UnitsFactor (default 4) times the key's peak units, with at
+	// exceed UnitsFactor (default 8) times the key's peak units, with at
 	// least MinSpikeEvents events in the window (default 5).
 	UnitsFactor    float64
 	MinSpikeEvents int
@@ -163,8 +163,8 @@ func (c *Config) resolve() (cfg, error) {
 	r := cfg{
 		maxKeys: 1 << 16, maxNets: 1 << 16,
 		net4: 24, net6: 48, wide4: 16, wide6: 32,
-		win: 300, fanWin: 3600, baseEvents: 50, baseAge: 86400, halfLife: 7 * 86400,
-		burst: 4, minBurst: 30, unitsF: 4, minSpike: 5, fanMin: 10, fanF: 3,
+		win: 300, fanWin: 3600, baseEvents: 50, baseAge: 7 * 86400, halfLife: 7 * 86400,
+		burst: 8, minBurst: 30, unitsF: 8, minSpike: 5, fanMin: 10, fanF: 3,
 		crossMin: 20, crossF: 3, dormant: 30 * 86400, alert: 50,
 		classify: DefaultClassify, w: DefaultWeights(),
 	}

@@ -29,26 +29,28 @@
 // from 60, critical from 80) and one reason per signal. [Monitor.Alert]
 // reports a score of at least Config.AlertScore (default 50). Signals
 // marked "baseline" need an established baseline: by default 50 events
-// over at least 24 hours.
+// over at least 7 days.
 //
 //	code                       points  fires when
 //	monitor.after-leak             90  the key is used at or after its MarkLeaked time
 //	monitor.cross-key              60  one network presents ≥ 20 keys in an hour for which it is
 //	                                   a new wide block (or that are new), > 3× its own peak
 //	monitor.fan-out                60  baseline; ≥ 10 distinct networks in an hour, > 3× the key's peak
-//	monitor.new-admin              50  baseline; first admin operation
-//	monitor.rate-burst             45  baseline; ≥ 30 calls in 5 minutes and > 4× the key's peak
-//	monitor.units-spike            45  baseline; units in 5 minutes > 4× the key's peak (≥ 5 calls)
+//	monitor.rate-burst             50  baseline; ≥ 30 calls in 5 minutes and > 8× the key's peak
+//	monitor.units-spike            50  baseline; units in 5 minutes > 8× the key's peak (≥ 5 calls)
+//	monitor.new-admin              40  baseline; first admin operation
 //	monitor.dormant                30  baseline; first call after ≥ 30 days of silence
-//	monitor.new-write              25  baseline; first write operation
+//	monitor.new-write              20  baseline; first write operation
 //	monitor.new-wide-network       20  baseline; source outside the key's recent wide blocks
 //	monitor.new-agent              20  baseline; client product not among the key's recent ones
 //	monitor.new-network            15  baseline; source network not among the key's recent ones
 //
 // The weights are chosen so that one strong signal alerts on its own
-// (after-leak, cross-key, fan-out, new admin) and weak ones alert only
-// together: a new network in a new block from a new client (15+20+20)
-// alerts, a phone moving to another carrier block (15+20) does not. A
+// (after-leak, cross-key, fan-out, rate burst, units spike) and weak ones
+// alert only together: a new network in a new block from a new client
+// (15+20+20) alerts, a phone moving to another carrier block (15+20) does
+// not, nor does a rare admin call from a known network and client (40),
+// but an admin call from a new block does (20+40). A
 // key's peaks (calls, units and networks per window) decay with a half-life
 // of 7 days; the mean calls per active window is kept as an EWMA. Windows
 // that fire do not raise the peaks, so sustained abuse keeps firing once

@@ -17,14 +17,14 @@ func Example() {
 	home := netip.MustParseAddr("192.0.2.10")
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 
-	// Two days of ordinary use build the key's baseline.
-	for i := 0; i < 96; i++ {
-		m.Observe(monitor.Event{Key: id, Time: start.Add(time.Duration(i) * 30 * time.Minute),
+	// Ten days of ordinary use build the key's baseline.
+	for i := 0; i < 120; i++ {
+		m.Observe(monitor.Event{Key: id, Time: start.Add(time.Duration(i) * 2 * time.Hour),
 			Addr: home, Agent: "billing-svc/2.1", Op: "GET /v1/invoices", Units: 1})
 	}
 
 	// The same key, from an unknown block, with another client.
-	at := start.Add(49 * time.Hour)
+	at := start.Add(241 * time.Hour)
 	r := m.Observe(monitor.Event{Key: id, Time: at, Addr: netip.MustParseAddr("203.0.113.9"),
 		Agent: "python-requests/2.31", Op: "GET /v1/invoices", Units: 1})
 	fmt.Println(r.Score, r.Level, m.Alert(&r))

@@ -34,14 +34,14 @@ func newTest(t *testing.T, c *Config) *Monitor {
 	return m
 }
 
-// warm gives id an established baseline: one event per hour for 60 hours
+// warm gives id an established baseline: one event every 4 hours for 10 days
 // from 10.1.1.5, client svc/1.0, a read, units 10; it returns the time
 // after the last event.
 func warm(m *Monitor, id KeyID) time.Time {
 	t := t0
 	for i := 0; i < 60; i++ {
 		m.Observe(Event{Key: id, Time: t, Addr: netip.MustParseAddr("10.1.1.5"), Agent: "svc/1.0", Op: "GET /v1/items", Units: 10})
-		t = t.Add(time.Hour)
+		t = t.Add(4 * time.Hour)
 	}
 	return t
 }
@@ -100,10 +100,10 @@ func TestNoveltyNeedsBaseline(t *testing.T) {
 		span   time.Duration
 		want   bool
 	}{
-		{49, 48 * time.Hour, false},
-		{50, 48 * time.Hour, true},
-		{200, 23 * time.Hour, false},
-		{200, 24 * time.Hour, true},
+		{49, 8 * 24 * time.Hour, false},
+		{50, 8 * 24 * time.Hour, true},
+		{200, 7*24*time.Hour - time.Second, false},
+		{200, 7 * 24 * time.Hour, true},
 	}
 	for _, tt := range tests {
 		m := newTest(t, nil)
@@ -162,7 +162,7 @@ func TestDormant(t *testing.T) {
 	for _, tt := range tests {
 		m := newTest(t, nil)
 		id := testID(5)
-		at := warm(m, id).Add(-time.Hour) // time of the last warm event
+		at := warm(m, id).Add(-4 * time.Hour) // time of the last warm event
 		got := m.Observe(base(id, at.Add(tt.gap)))
 		assert.Equal(t, tt.want, got.HasReason(CodeDormant), "gap %v", tt.gap)
 	}
@@ -186,7 +186,7 @@ func TestRateBurst(t *testing.T) {
 		calls    int // calls in one window before the deciding call
 	}{
 		{"min burst 30", 1, Config{}, 0},
-		{"factor 4 above peak", 1, Config{MinBurstEvents: 2}, 0},
+		{"factor 8 above peak", 1, Config{MinBurstEvents: 2}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,7 +196,7 @@ func TestRateBurst(t *testing.T) {
 			// The first event opens the window and settles the peak.
 			m.Observe(base(id, at))
 			s := slotOf(m, id)
-			need := max(int(m.c.minBurst), int(4*s.peakCount)+1)
+			need := max(int(m.c.minBurst), int(m.c.burst*s.peakCount)+1)
 			for i := 2; i < need; i++ {
 				r := m.Observe(base(id, at.Add(time.Second)))
 				require.False(t, r.HasReason(CodeRateBurst), "call %d of %d (peak %.2f)", i, need, s.peakCount)
@@ -224,11 +224,11 @@ func TestUnitsSpike(t *testing.T) {
 		units []float64 // units of the calls in one window
 		want  bool
 	}{
-		{"4 big calls, under min calls", []float64{20, 20, 20, 20}, false},
-		{"5 calls over 4x peak", []float64{20, 20, 20, 20, 1}, true},
-		{"5 calls under 4x peak", []float64{5, 5, 5, 5, 5}, false},
-		{"5 calls at 4x peak", []float64{8, 8, 8, 8, 8}, false},
-		{"5 calls just over", []float64{8, 8, 8, 8, 8.5}, true},
+		{"4 big calls, under min calls", []float64{40, 40, 40, 40}, false},
+		{"5 calls over 8x peak", []float64{40, 40, 40, 40, 1}, true},
+		{"5 calls under 8x peak", []float64{10, 10, 10, 10, 10}, false},
+		{"5 calls at 8x peak", []float64{16, 16, 16, 16, 16}, false},
+		{"5 calls just over", []float64{16, 16, 16, 16, 16.5}, true},
 	}
 	for _, tt := range tests {
 		m := newTest(t, &Config{PeakHalfLife: 1 << 62})
@@ -426,4 +426,8 @@ func TestSketchEstimates(t *testing.T) {
 	assert.Equal(t, uint8(1), m.fanEst[1])
 	assert.Equal(t, uint8(255), m.fanEst[64])
 	assert.Equal(t, 1, bits.OnesCount64(1))
+}
+
+func fmtSlot(s *slot) string {
+	return fmt.Sprintf("events=%d peak=%.1f mean=%.1f peakUnits=%.0f fanPeak=%d classes=%b", s.events, s.peakCount, s.meanCount, s.peakUnits, s.fanPeak, s.classes)
 }

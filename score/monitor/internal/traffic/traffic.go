@@ -155,7 +155,7 @@ func Generate(s Spec) *Traffic {
 		}
 	}
 	attackFrom := s.Start + int64(s.Days)*g.day*2/3
-	attackTo := g.end - g.day
+	attackTo := g.end - 3*g.day
 	for sc := Replay; sc < NumScenarios; sc++ {
 		for i := 0; i < s.PerScenario; i++ {
 			at := attackFrom + g.r.Int64N(attackTo-attackFrom)
@@ -336,7 +336,7 @@ type keyShape struct {
 // over two /16s), one SDK client, reads (40%) or reads and writes (60%),
 // 3% also calling an admin endpoint now and then. Calls follow a daily
 // cycle (amplitude 0.3–0.9, random peak hour) with quieter weekends; the
-// mean rate is log-normal (median 3 per hour, 0.3–120). Units per call are
+// mean rate is log-normal (median 1 per hour, 0.2–40). Units per call are
 // log-normal around a per-key median. A migrating service moves, on a day
 // between day 3 and the end, to a /24 in a new /16 of its provider with a
 // new client version, overlapping old and new for 1–24 hours.
@@ -362,7 +362,7 @@ func (g *gen) service(k int32, from int64, migrate bool) keyShape {
 		admin = 0.005
 	}
 	shape := keyShape{agent: agent, ops: g.mix(g.r.Float64() < 0.6, admin), units: g.logNormal(300, 1)}
-	rate := min(max(g.logNormal(3, 1.2), 0.3), 120)
+	rate := min(max(g.logNormal(1, 1.2), 0.2), 40)
 	amp := 0.3 + 0.6*g.r.Float64()
 	peak := g.r.Float64() * 24
 	weekend := 0.4 + 0.6*g.r.Float64()
@@ -404,7 +404,7 @@ func (g *gen) service(k int32, from int64, migrate bool) keyShape {
 // 30% of phone sessions over IPv6, a random /48 of the carrier's /32), and
 // for 30% of people a 2–5 day trip using hotel and café networks of random
 // ISPs. Two or three clients (a CLI, a phone app, sometimes scripts with a
-// common HTTP library). 1–6 sessions a day between 8:00 and 23:00, 1–20
+// common HTTP library) on computers, the phone app on the phone. 1–6 sessions a day between 8:00 and 23:00, 1–20
 // calls each.
 func (g *gen) person(k int32, from int64) keyShape {
 	isp := g.isps[g.r.IntN(len(g.isps))]
@@ -435,22 +435,29 @@ func (g *gen) person(k int32, from int64) keyShape {
 		for s := g.poisson(perDay); s > 0; s-- {
 			t := d + 8*3600 + g.r.Int64N(15*3600)
 			var a netip.Addr
+			onPhone := false
 			u := g.r.Float64()
 			switch {
 			case t >= tripAt && t < tripEnd:
 				hi := g.isps[g.r.IntN(len(g.isps))]
 				a = g.addrIn(hi[g.r.IntN(len(hi))], -1)
 				if u < 0.3 {
-					a = g.phone(ci, carrier)
+					a, onPhone = g.phone(ci, carrier), true
 				}
 			case u < 0.45:
 				a = home
 			case u < 0.75 && wd != 2 && wd != 3:
 				a = office
 			default:
-				a = g.phone(ci, carrier)
+				a, onPhone = g.phone(ci, carrier), true
 			}
-			ag := agents[g.r.IntN(len(agents))]
+			ag := agents[0]
+			if len(agents) > 2 && g.r.IntN(2) == 0 {
+				ag = agents[2]
+			}
+			if onPhone {
+				ag = agents[1]
+			}
 			for n := 1 + g.r.IntN(20); n > 0; n-- {
 				g.emit(Record{Time: t, Addr: g.hostIn(a), Key: k, Instance: -1, Agent: ag,
 					Op: g.pick(shape.ops), Units: float32(g.logNormal(shape.units, 0.6))})
@@ -481,14 +488,14 @@ func (g *gen) phone(ci int, carrier []uint16) netip.Addr {
 
 // ci: builds on a hosted CI provider whose runners are spread over 3 /16s
 // of a cloud provider, each build on a random runner /24. 0.5–8 builds per
-// weekday (a fifth of that at weekends) during working hours, each 10–600
-// calls (log-normal per build around a per-key median of 20–150) over 2–10
+// weekday (a fifth of that at weekends) during working hours, each 10–300
+// calls (log-normal per build around a per-key median of 10–60) over 2–10
 // minutes.
 func (g *gen) ci(k int32, from int64) {
 	pool := g.ciPools[g.r.IntN(len(g.ciPools))]
 	agent := g.agent([]string{"ci-deploy/1.0", "pytest/8.0", "terraform/1.7"}[g.r.IntN(3)])
 	ops := g.mix(g.r.Float64() < 0.7, 0)
-	median := 20 + 130*g.r.Float64()
+	median := 10 + 50*g.r.Float64()
 	perDay := 0.5 + 7.5*g.r.Float64()
 	units := g.logNormal(50, 1)
 	for d := from - from%g.day; d < g.end; d += g.day {
@@ -499,7 +506,7 @@ func (g *gen) ci(k int32, from int64) {
 		for b := g.poisson(mu); b > 0; b-- {
 			t := d + 7*3600 + g.r.Int64N(12*3600)
 			runner := g.addrIn(pool[g.r.IntN(len(pool))], -1)
-			calls := min(max(int(g.logNormal(median, 0.5)), 10), 600)
+			calls := min(max(int(g.logNormal(median, 0.5)), 10), 300)
 			dur := 120 + g.r.Int64N(480)
 			for i := 0; i < calls; i++ {
 				g.emit(Record{Time: t + g.r.Int64N(dur), Addr: runner, Key: k, Instance: -1, Agent: agent,
@@ -510,7 +517,7 @@ func (g *gen) ci(k int32, from int64) {
 }
 
 // batch: a nightly job at a fixed hour (±10 minutes) from one cloud /24,
-// 20–500 calls over 10–30 minutes, and on 10% of nights a retry that
+// 10–150 calls over 10–30 minutes, and on 10% of nights a retry that
 // doubles it.
 func (g *gen) batch(k int32, from int64) {
 	p := g.cloud[g.r.IntN(len(g.cloud))]
@@ -518,7 +525,7 @@ func (g *gen) batch(k int32, from int64) {
 	agent := g.agent(sdks[g.r.IntN(4)])
 	ops := g.mix(true, 0)
 	hour := int64(g.r.IntN(24)) * 3600
-	calls := 20 + g.r.IntN(480)
+	calls := 10 + g.r.IntN(140)
 	units := g.logNormal(1000, 1)
 	for d := from - from%g.day; d < g.end; d += g.day {
 		n := calls
@@ -552,7 +559,7 @@ func (g *gen) vps() netip.Addr {
 //   - Drip: from one VPS /24, 0.5–4 calls an hour for 1–5 days; a tool
 //     client (85%) or the victim's (15%); the victim's operations, and in
 //     30% of instances one call to look at the organisation or make a key.
-//   - Billing: from 1–3 VPS networks for 1–12 hours, 20–200 completion
+//   - Billing: from 1–3 VPS networks for 1–6 hours, 20–200 completion
 //     calls per 5 minutes of 1,000–4,000 units each; a tool client (70%)
 //     or the victim's. Victims are services.
 //   - Tester: one VPS /24 tries 30–300 keys (log-uniform) over 5–60
@@ -625,7 +632,7 @@ func (g *gen) attack(sc Scenario, at, from int64) {
 		}
 		ag := client(0.7)
 		op := g.op(writeOps[0])
-		end := at + 3600 + g.r.Int64N(11*3600)
+		end := at + 3600 + g.r.Int64N(5*3600)
 		for w := at; w < end; w += 300 {
 			for n := 20 + g.r.IntN(181); n > 0; n-- {
 				add(w+g.r.Int64N(300), g.sameNet(addrs[g.r.IntN(nets)]), victim, ag, op, 1000+3000*g.r.Float64())
