@@ -37,8 +37,8 @@ const aiTestSlack = 32
 // occurrence in text, runs the regex in the window MaxLen (+ slack) bytes
 // around it, keeps matches that contain the occurrence, takes the secret
 // group, and applies Validate and MinEntropy. It returns the accepted
-// secrets and, for each, the length of the whole match.
-func aiGroupFindings(t *testing.T, p Pattern, re *regexp2.Regexp, text string) (secrets []string, matchLens []int) {
+// secrets and, for each, the whole match.
+func aiGroupFindings(t *testing.T, p Pattern, re *regexp2.Regexp, text string) (secrets, matches []string) {
 	t.Helper()
 	maxLen := p.MaxLen
 	if maxLen == 0 {
@@ -89,11 +89,11 @@ func aiGroupFindings(t *testing.T, p Pattern, re *regexp2.Regexp, text string) (
 					continue
 				}
 				secrets = append(secrets, secret)
-				matchLens = append(matchLens, ml)
+				matches = append(matches, text[ms:ms+ml])
 			}
 		}
 	}
-	return secrets, matchLens
+	return secrets, matches
 }
 
 var aiKebabID = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
@@ -128,12 +128,12 @@ func aiCheckGroup(t *testing.T, ps []Pattern, wantIDs []string) {
 			re.MatchTimeout = time.Second
 
 			for _, ex := range p.Examples {
-				secrets, lens := aiGroupFindings(t, p, re, ex)
+				secrets, matches := aiGroupFindings(t, p, re, ex)
 				if !assert.NotEmpty(t, secrets, "example %q: no finding", aiRedactExample(ex)) {
 					continue
 				}
 				for i, s := range secrets {
-					assert.LessOrEqual(t, lens[i], p.MaxLen, "example %q: match of %s longer than MaxLen", aiRedactExample(ex), aiPreview(s))
+					assert.LessOrEqual(t, len(matches[i]), p.MaxLen, "example %q: match of %s longer than MaxLen", aiRedactExample(ex), aiPreview(s))
 					assert.NotContains(t, s, "\n", "example %q: secret %s spans lines", aiRedactExample(ex), aiPreview(s))
 				}
 			}
@@ -305,4 +305,22 @@ func TestAIValidatorsDoNotAllocate(t *testing.T) {
 		checkAnthropicSuffix(secret, &m)
 	})
 	assert.Zero(t, got, "allocations per validator call")
+}
+
+func TestAIValidatorsNeverPanic(t *testing.T) {
+	var ps []Pattern
+	ps = append(ps, aiPatterns()...)
+	ps = append(ps, paymentPatterns()...)
+	inputs := [][]byte{nil, {}, []byte("A"), []byte("AA"), []byte("sk-"), []byte("T3BlbkFJ"), []byte("gsk_WGdyb3FY")}
+	for n := 0; n <= 200; n += 7 {
+		inputs = append(inputs, bytes.Repeat([]byte{'a', '1', 'A', '-'}, n)[:n])
+	}
+	for _, p := range ps {
+		if p.Validate == nil {
+			continue
+		}
+		for _, in := range inputs {
+			assert.NotPanics(t, func() { p.Validate(in, &Meta{}) }, "%s validator on %d bytes", p.ID, len(in))
+		}
+	}
 }

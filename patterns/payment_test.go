@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -48,5 +49,46 @@ func TestStripePaystackSplit(t *testing.T) {
 			}
 		}
 		assert.Equal(t, []string{tt.want}, got, "ids found in %q", aiRedactExample(tt.text))
+	}
+}
+
+// TestPaymentTestMarkers checks which matches carry a test marker. The
+// engine looks for TestMarkers in the whole match, so the Razorpay key id
+// that precedes a secret marks it.
+func TestPaymentTestMarkers(t *testing.T) {
+	byID := map[string]Pattern{}
+	for _, p := range paymentPatterns() {
+		byID[p.ID] = p
+	}
+	tests := []struct {
+		id   string
+		text string
+		want bool
+	}{
+		{"stripe-secret-key", "STRIPE_SECRET_KEY=sk_test_" + "Rk3vQ9zL1mXc7TbN4pWs8YdA", true},
+		{"stripe-secret-key", "STRIPE_SECRET_KEY=sk_live_" + "Rk3vQ9zL1mXc7TbN4pWs8YdA", false},
+		{"flutterwave-secret-key", "FLW_SECRET_KEY=FLWSECK_TEST-" + "9a1f3c5e7b2d4f6a8c0e1b3d5f7a9c2e" + "-X", true},
+		{"flutterwave-secret-key", "FLW_SECRET_KEY=FLWSECK-" + "9a1f3c5e7b2d4f6a8c0e1b3d5f7a9c2e" + "-X", false},
+		{"plaid-access-token", "token=access-sandbox-" + "3f2a9c1e-7b4d-4e8f-9a0b-1c2d3e4f5a6b", true},
+		{"plaid-access-token", "token=access-production-" + "3f2a9c1e-7b4d-4e8f-9a0b-1c2d3e4f5a6b", false},
+		{"braintree-access-token", "t=access_token$sandbox$" + "k3v9q2zl1mxc7tbn" + "$" + "9a1f3c5e7b2d4f6a8c0e1b3d5f7a9c2e", true},
+		{"razorpay-key-secret", "curl -u rzp_test_" + "Rk3vQ9zL1mXc7T" + ":" + "Zq4Lm8Rt2Vx6Nb0Pc3Hs7Jd1", true},
+		{"razorpay-key-secret", "curl -u rzp_live_" + "Rk3vQ9zL1mXc7T" + ":" + "Zq4Lm8Rt2Vx6Nb0Pc3Hs7Jd1", false},
+		{"paystack-secret-key", "PAYSTACK_SECRET_KEY=sk_test_" + "3f9a0c1b7e2d4a6b8c0d1e2f3a4b5c6d7e8f9a0b", true},
+	}
+	for _, tt := range tests {
+		p := byID[tt.id]
+		re, err := regexp2.Compile(p.Regex)
+		require.NoError(t, err, "Regex of %s", tt.id)
+		re.MatchTimeout = time.Second
+		_, matches := aiGroupFindings(t, p, re, tt.text)
+		if !assert.Len(t, matches, 1, "%s findings in %q", tt.id, aiRedactExample(tt.text)) {
+			continue
+		}
+		got := false
+		for _, m := range p.TestMarkers {
+			got = got || strings.Contains(matches[0], m)
+		}
+		assert.Equal(t, tt.want, got, "%s test marker in %q", tt.id, aiRedactExample(tt.text))
 	}
 }
