@@ -213,14 +213,22 @@ func checkPasswordValue(secret []byte, _ *Meta) bool {
 			return false
 		}
 	}
-	digits := true
-	for _, c := range secret {
+	digits, letters := true, true
+	for i, c := range secret {
 		if !gnIsDigit(c) {
 			digits = false
-			break
+		}
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || (c == '.' || c == ':') && i == len(secret)-1) {
+			letters = false
 		}
 	}
 	if digits && len(secret) < 6 {
+		return false
+	}
+	// A short word is prose or code ("First pass: number nodes",
+	// "password := range", "Password: Required."), and a value naming
+	// the key again ("PASS=PASS") is not the password.
+	if letters && len(secret) < 16 || gnContainsFold(secret, "pass") {
 		return false
 	}
 	// Identifier expressions from code: args.pw, self.config.secret, getPw().
@@ -357,11 +365,13 @@ func checkOpaqueSecret(secret []byte, _ *Meta) bool {
 			other++
 		}
 	}
-	// Words and identifiers: letters of one case only, no digits.
-	if digit == 0 && (lower == 0 || upper == 0) {
+	// Words and identifiers have no digits; random tokens of this size
+	// almost always do (a 40-char alphanumeric token lacks one with
+	// probability 0.1%). Long base64 with '+' or '/' is let through.
+	if digit == 0 && (len(secret) < 40 || !gnHasAny(secret, "+/")) {
 		return false
 	}
-	if digit == 0 && len(secret) < 24 {
+	if digit <= 2 && gnIdentifierPath(secret) {
 		return false
 	}
 	want := 3.5
@@ -374,6 +384,50 @@ func checkOpaqueSecret(secret []byte, _ *Meta) bool {
 		want = 3.4
 	}
 	return Entropy(secret) >= want
+}
+
+// gnHasAny reports whether s holds any byte of set.
+func gnHasAny(s []byte, set string) bool {
+	for _, c := range s {
+		for i := 0; i < len(set); i++ {
+			if c == set[i] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// gnIdentifierPath reports whether s is a dotted, dashed or underscored
+// path of identifiers ("oauth2.google.tokenSource", "key_ima_ext_0"):
+// at least one separator, and every segment starts with a letter or is
+// all digits.
+func gnIdentifierPath(s []byte) bool {
+	seps := 0
+	start, numeric := true, false
+	for _, c := range s {
+		switch {
+		case c == '.' || c == '_' || c == '-' || c == '/':
+			if start {
+				return false
+			}
+			seps++
+			start, numeric = true, false
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			if numeric {
+				return false
+			}
+			start = false
+		case c >= '0' && c <= '9':
+			if start {
+				numeric = true
+			}
+			start = false
+		default:
+			return false
+		}
+	}
+	return seps > 0 && !start
 }
 
 // ---- base64 helpers ----

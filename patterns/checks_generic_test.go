@@ -61,6 +61,8 @@ func TestCheckPasswordValue(t *testing.T) {
 		{`C:\secrets\pw.txt`, false}, {"self.password", false}, {"args.db_pw", false},
 		{"getPassword()", false}, {"!vault", false}, {"!Ref", false}, {"true", false},
 		{strings.Repeat("a1", 65), false},
+		{"range", false}, {"Required.", false}, {"TestGoList", false}, {"MyPass123", false},
+		{"correct horse battery staple", true}, {"letmeinplease123", true},
 	}
 	for _, tt := range tests {
 		got := checkPasswordValue([]byte(tt.in), &Meta{})
@@ -84,6 +86,10 @@ func TestCheckOpaqueSecret(t *testing.T) {
 		{"your-secret-key-here", false},
 		{"aaaaaaaaaaaaaaaa1", false},
 		{"short1", false},
+		{"HTTPResponseContentLengthKey", false},
+		{"oauth2.google.tokenSource", false},
+		{"riscv_hwprobe_key_ima_ext_0", false},
+		{"5PQfYd5eVrgUYche1B9V-6bPRH283qGhFTFvd40YLkV", true},
 		{"ghp_I7SoASbMjdqbwoof6lwxgTEe7ECcbkCasYLj", false},
 		{"0x1dc491ceffccaddeff8e32a06d8c9bb4c1ae4cf1c1e56af7cb8df88fbc308cf2", false},
 		{"oVkcU3EM2eiB8Sp4pf6bnqfKYPNUzbREZTLh05c9phTQ45ShvlSmM24bM6SO+XJmTvmSj1guk+nf+AStYqKvlw==", false},

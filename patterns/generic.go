@@ -15,10 +15,11 @@ package patterns
 // or a quote (so "pam_unix(passwd:chauthtok)" is not an assignment).
 const assignOp = `\\?["']?[ \t]{0,4}(?:=>|:=|=(?!=)|:(?=[ \t"'\\]))[ \t]{0,4}`
 
-// passwordValue is a quoted, escaped-quoted or bare value; a bare value
-// must end at a delimiter so that a template such as ${X} or %(x)s is not
-// cut into a shorter value.
-const passwordValue = `(?:\\"(?<secret>[^"\\\r\n]{1,128})\\"|"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|(?<secret>(?>[^\s"'` + "`" + `,;&<>(){}\[\]\\]{1,128}))(?=[\s"'` + "`" + `,;&<>)}\]\\]|$))`
+// passwordValue is a quoted, escaped-quoted or bare value. A quoted value
+// must be followed by a delimiter (so "PWD="+dir, a string concatenation,
+// is not a value); a bare value must end at a delimiter so that a template
+// such as ${X} or %(x)s is not cut into a shorter value.
+const passwordValue = `(?:\\"(?<secret>[^"\\\r\n]{1,128})\\"|"(?<secret>[^"\r\n]{1,128})"(?=[\s,;:})\]>/\\]|$)|'(?<secret>[^'\r\n]{1,128})'(?=[\s,;:})\]>/\\]|$)|(?<secret>(?>[^\s"'` + "`" + `,;&<>(){}\[\]\\]{1,128}))(?=[\s"'` + "`" + `,;&<>)}\]\\]|$))`
 
 // opaqueValue is a token-like value (base64, hex, base64url, with . ~ -).
 const opaqueValue = `(?:\\"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})\\"|"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})"|'(?<secret>[A-Za-z0-9+/=_.~-]{16,160})'|(?<secret>(?>[A-Za-z0-9+/=_.~-]{16,160}))(?=[\s"'` + "`" + `,;&<>)}\]\\]|$))`
@@ -179,8 +180,8 @@ func genericPatterns() []Pattern {
 				// key = value
 				// (the key is taken whole, without backtracking, then must end in a
 				// password word; "pass" and "pwd" must start a word: db_pass, dbPass,
-				// not bypass)
-				`(?<![A-Za-z0-9_])(?>[A-Za-z0-9_.-]{1,60})(?<=password|passwd|passwort|passphrase|(?<![A-Za-z])(?:pass|pwd)|(?-i:[a-z0-9](?:Pass|Pwd)))` + assignOp + passwordValue +
+				// not bypass; "--- PASS:" is a Go test result)
+				`(?<![A-Za-z0-9_])(?<!--- )(?>[A-Za-z0-9_.-]{1,60})(?<=password|passwd|passwort|passphrase|(?<![A-Za-z])(?:pass|pwd)|(?-i:[a-z0-9](?:Pass|Pwd)))` + assignOp + passwordValue +
 				// <password>value</password>
 				`|<[A-Za-z0-9_.:-]{0,40}?(?:password|passwd|passphrase|pass|pwd)>(?<secret>[^<>\s]{1,128})</` +
 				// --password value, --token value
@@ -232,6 +233,10 @@ func genericPatterns() []Pattern {
 				`bypass=true`,
 				`mysql -u root -p orders`,
 				`password: !vault |`,
+				`--- PASS: TestLogin/valid_user (0.21s)`,
+				`	// Password: Deprecated: Use AuthorizationCode instead.`,
+				`for _, password := range params.Passwords {`,
+				`cmd.Env = append(os.Environ(), "PWD="+cmd.Dir, "GOROOT="+root)`,
 			},
 		},
 		{
@@ -342,10 +347,12 @@ func genericPatterns() []Pattern {
 			KeywordsFoldCase: true,
 			Regex: // The key is taken whole, without backtracking, once a lookahead has
 			// seen a secret word in it.
-			`(?i)(?<![A-Za-z0-9_])(?=[A-Za-z0-9_.-]{0,40}?(?:secret|token|key|auth|credential))(?>[A-Za-z0-9_.-]{1,64})` +
+			`(?i)(?<![A-Za-z0-9_])(?=[A-Za-z0-9_.-]{0,40}?(?:secret|token|key|auth|credential))(?>[A-Za-z0-9_.-]{1,64})(?<=(?<key>[A-Za-z0-9_-]{1,64}))` +
 				// Names of non-secrets: ids, public keys, digests, pagination.
 				`(?<!id|name|path|file|url|uri|type|hash|len|length|size|count|version|prefix|format|field|header|ttl|expiry|expires|_at|public[A-Za-z0-9_.-]{0,40}|pub_?key[A-Za-z0-9_.-]{0,30}|sentry[A-Za-z0-9_.-]{0,30}|page_?token|next_?token|continuation[A-Za-z0-9_.-]{0,30}|cursor|csrf[A-Za-z0-9_.-]{0,30}|xsrf[A-Za-z0-9_.-]{0,30}|idempotency[A-Za-z0-9_.-]{0,30}|cache_?key|nonce[A-Za-z0-9_.-]{0,30}|checksum)` +
-				assignOp + opaqueValue,
+				// A value naming the key (its last dotted part) again is code:
+				// x.tokenKey = tokenKey, type PrivateKey = ed25519.PrivateKey.
+				assignOp + `\\?["']?(?!(?:[A-Za-z0-9_]{1,40}\.)?\k<key>(?![A-Za-z0-9_]))` + opaqueValue,
 			MaxLen:       240,
 			Validate:     checkOpaqueSecret,
 			MinEntropy:   3,
@@ -381,6 +388,10 @@ func genericPatterns() []Pattern {
 				`xpub_key: xpub661MyMwAqRbcFtXgS5sYJABqqG9YLmC4Q1Rdap9gSE8NqtwybGhePY2gZ29ESFjqJoCu1Rupje8YtGqsefD265TMg7usUDFdp6W1EGMcet8`,
 				`Content-Security-Policy: script-src 'nonce-QSdcj5lLu64g5f2TCuFN'`,
 				`csrf_token=QSdcj5lLu64g5f2TCuFNbfJQKgOt`,
+				`c.googleidentitystsv1exchangetokenrequest = googleidentitystsv1exchangetokenrequest`,
+				`type PrivateKey = ed25519.PrivateKey`,
+				`oauth2TokenSourceKey = "oauth2.google.tokenSource"`,
+				`HTTPResponseContentLengthKey: HTTPResponseContentLengthKey,`,
 			},
 		},
 		{
