@@ -8,20 +8,20 @@ import (
 
 // The prefilter finds every occurrence of every keyword in one pass.
 //
-// Each keyword is represented by one 4-byte gram (for 3-byte keywords, by
-// the keyword followed by each byte a match may continue with). Grams are
-// case-folded by OR-ing 0x20 into every byte, which maps A-Z to a-z (and
-// merges a few punctuation pairs, which only costs extra verification).
-// The scan loads 4 bytes at every position, folds them, hashes them into a
-// 2^16-bit table that fits in L1 cache and continues unless the bit is set:
-// on ordinary logs well under 1% of positions pass, and only those look at
-// the exact grams and compare keywords. The cost per byte is a load, an OR,
-// a multiply, a shift and a bit test, whatever the number of keywords: the
-// prefilter is sub-linear in the catalog size.
+// Each keyword is represented by one 4-byte gram: its rarest 4 bytes, or,
+// for a 3-byte keyword, the keyword followed by each byte a match may
+// continue with. A keyword matched regardless of case contributes every
+// case variant of its gram (at most 16). The scan loads 4 bytes at every
+// position, hashes them into a 2^18-bit (32 KiB) table that fits in L1 cache and
+// moves on unless the bit is set: on ordinary logs well under 1% of
+// positions pass, and only those look at the exact grams and compare
+// keywords. The cost per byte is a load, a multiply, two shifts and a bit
+// test, whatever the number of keywords: the prefilter is sub-linear in
+// the catalog size.
 
 const (
-	tableBits = 17
-	foldMask  = 0x20202020
+	tableBits = 18
+	headBits  = 14 // buckets of the exact-gram index
 	hashMul   = 0x9E3779B1
 )
 
@@ -45,7 +45,7 @@ type gramRef struct {
 type prefilter struct {
 	bits  [1 << tableBits / 64]uint64
 	grams map[uint32][]gramRef // build time only
-	// heads[h]..heads[h+1] index the entries whose gram hashes to h.
+	// heads[b]..heads[b+1] index the entries whose gram is in bucket b.
 	heads   []int32
 	entries []gramEntry
 	kws     []keyword
@@ -59,24 +59,26 @@ type gramEntry struct {
 
 func gramHash(g uint32) uint32 { return (g * hashMul) >> (32 - tableBits) }
 
-// followBytes are the folded bytes that may follow a 3-byte keyword.
+// gramBucket is the bucket of the exact-gram index that g falls in.
+func gramBucket(g uint32) uint32 { return (g * hashMul) >> (32 - headBits) }
+
+// followBytes are the bytes that may follow a 3-byte keyword.
 var followBytes = func() []byte {
 	var out []byte
 	for c := byte('a'); c <= 'z'; c++ {
-		out = append(out, c)
+		out = append(out, c, c-('a'-'A'))
 	}
 	for c := byte('0'); c <= '9'; c++ {
 		out = append(out, c)
 	}
-	out = append(out, '-'|0x20, '_'|0x20, '.'|0x20)
-	return out
+	return append(out, '-', '_', '.')
 }()
 
 // gramCost ranks how common a folded byte is in logs; lower is rarer. The
 // prefilter represents each keyword by its rarest gram.
 func gramCost(c byte) int {
 	switch {
-	case c == ' ' || c == 0x20|'\t':
+	case c == ' ' || c == '\t':
 		return 12
 	case c >= '0' && c <= '9':
 		return 8
@@ -93,8 +95,23 @@ func gramCost(c byte) int {
 	}
 }
 
-func foldGram(b []byte) uint32 { return binary.LittleEndian.Uint32(b) | foldMask }
+func gramOf(b []byte) uint32 { return binary.LittleEndian.Uint32(b) }
 
+// caseVariants returns every ASCII case variant of the 4-byte gram g.
+func caseVariants(g uint32) []uint32 {
+	out := []uint32{g}
+	for i := 0; i < 4; i++ {
+		c := byte(g >> (8 * i))
+		lo := c | 0x20
+		if lo < 'a' || lo > 'z' {
+			continue
+		}
+		for _, v := range out {
+			out = append(out, v^uint32(0x20)<<(8*i))
+		}
+	}
+	return out
+}
 func buildPrefilter(pats []compiled, decode bool) prefilter {
 	pf := prefilter{grams: make(map[uint32][]gramRef)}
 	index := make(map[string]int32)
@@ -153,24 +170,45 @@ func buildPrefilter(pats []compiled, decode bool) prefilter {
 	}
 	for ki := range pf.kws {
 		kw := &pf.kws[ki]
+		var grams []uint32
+		ref := gramRef{kw: int32(ki)}
 		if len(kw.text) == 3 {
 			base := uint32(kw.text[0]) | uint32(kw.text[1])<<8 | uint32(kw.text[2])<<16
 			for _, c := range followBytes {
-				pf.insert(base|uint32(c)<<24|foldMask, gramRef{kw: int32(ki)})
-			}
-			continue
-		}
-		best, bestCost := 0, 1<<30
-		for off := 0; off+4 <= len(kw.text); off++ {
-			cost := 0
-			for _, c := range kw.text[off : off+4] {
-				cost += gramCost(c | 0x20)
-			}
-			if cost < bestCost {
-				best, bestCost = off, cost
+				grams = append(grams, base|uint32(c)<<24)
 			}
 		}
-		pf.insert(foldGram(kw.text[best:]), gramRef{kw: int32(ki), off: int32(best)})
+		if len(kw.text) >= 4 {
+			best, bestCost := 0, 1<<30
+			for off := 0; off+4 <= len(kw.text); off++ {
+				cost := 0
+				for _, c := range kw.text[off : off+4] {
+					cost += gramCost(c | 0x20)
+				}
+				if kw.fold {
+					// Each letter doubles the variants to insert.
+					for _, c := range kw.text[off : off+4] {
+						if lo := c | 0x20; lo >= 'a' && lo <= 'z' {
+							cost += 3
+						}
+					}
+				}
+				if cost < bestCost {
+					best, bestCost = off, cost
+				}
+			}
+			grams = append(grams, gramOf(kw.text[best:]))
+			ref.off = int32(best)
+		}
+		for _, g := range grams {
+			if !kw.fold {
+				pf.insert(g, ref)
+				continue
+			}
+			for _, v := range caseVariants(g) {
+				pf.insert(v, ref)
+			}
+		}
 	}
 	for g, refs := range pf.grams {
 		for _, r := range refs {
@@ -179,7 +217,7 @@ func buildPrefilter(pats []compiled, decode bool) prefilter {
 	}
 	sort.Slice(pf.entries, func(a, b int) bool {
 		ea, eb := pf.entries[a], pf.entries[b]
-		if ha, hb := gramHash(ea.gram), gramHash(eb.gram); ha != hb {
+		if ha, hb := gramBucket(ea.gram), gramBucket(eb.gram); ha != hb {
 			return ha < hb
 		}
 		if ea.gram != eb.gram {
@@ -187,9 +225,9 @@ func buildPrefilter(pats []compiled, decode bool) prefilter {
 		}
 		return ea.ref.kw < eb.ref.kw
 	})
-	pf.heads = make([]int32, 1<<tableBits+1)
+	pf.heads = make([]int32, 1<<headBits+1)
 	for _, e := range pf.entries {
-		pf.heads[gramHash(e.gram)+1]++
+		pf.heads[gramBucket(e.gram)+1]++
 	}
 	for i := 1; i < len(pf.heads); i++ {
 		pf.heads[i] += pf.heads[i-1]
@@ -281,7 +319,7 @@ func (pf *prefilter) findGeneric(dst []candidate, src []byte) []candidate {
 	}
 	bits := &pf.bits
 	for i := 0; i <= n-4; i++ {
-		g := binary.LittleEndian.Uint32(src[i:i+4:i+4]) | foldMask
+		g := binary.LittleEndian.Uint32(src[i : i+4 : i+4])
 		h := (g * hashMul) >> (32 - tableBits)
 		if bits[h>>6]&(1<<(h&63)) == 0 {
 			continue
@@ -292,7 +330,7 @@ func (pf *prefilter) findGeneric(dst []candidate, src []byte) []candidate {
 }
 
 func (pf *prefilter) verify(dst []candidate, src []byte, i int, g uint32) []candidate {
-	h := gramHash(g)
+	h := gramBucket(g)
 	for _, e := range pf.entries[pf.heads[h]:pf.heads[h+1]] {
 		if e.gram != g {
 			continue
