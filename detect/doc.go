@@ -1,0 +1,67 @@
+// Package detect is leakward's engine: it finds credentials in text,
+// redacts them, and does both on streams and log records.
+//
+// # Building a Detector
+//
+// [New] compiles a list of [patterns.Pattern] once; the built-in catalog
+// is [patterns.Default]. A [Detector] is immutable and safe for concurrent
+// use by any number of goroutines; build one and share it.
+//
+//	d, err := detect.New(patterns.Default())
+//
+// Options tune it: [WithDisabled] drops patterns by id, [WithMatchTimeout]
+// bounds each regex search, [WithDecodeDepth] sets how many layers of
+// base64, percent and JSON escaping are undone, [WithMask] and
+// [WithFingerprintKey] choose what [Detector.Redact] writes.
+//
+// # Scanning
+//
+// [Detector.Scan] returns a [Finding] per credential: the pattern id and the
+// byte offsets of the secret itself, sorted and never overlapping, with
+// facts such as whether a checksum validated it, whether it is a test-mode
+// value, how it was encoded, and what a validator decoded (the AWS account
+// id of a key id, a JWT's expiry). A Finding holds no secret: its String,
+// GoString, %v/%+v/%#v and JSON forms show the id, the offsets and the
+// length only; [Finding.Secret] gives the bytes back from the scanned text
+// when the caller needs them. [Detector.AppendScan] reuses a caller's slice.
+//
+// # How a scan works
+//
+//  1. One prefilter pass finds every occurrence of every pattern's keywords
+//     (a 4-byte gram hash tested against a 32 KiB bit table; sub-linear in
+//     the number of patterns).
+//  2. Around each occurrence, the pattern's regex runs in a window bounded
+//     by the pattern's MaxLen; a match must contain the keyword.
+//  3. The candidate secret goes through the pattern's validator (checksum
+//     or structure), its minimum entropy, and placeholder rejection
+//     ([IsPlaceholder]).
+//  4. Runs of base64 around the base64 form of a distinctive keyword, of
+//     percent-encoding around %2F, %2B, %3D, %40 or %3A, and of JSON
+//     escapes around \u00 or :\/\/ are decoded and scanned again; findings
+//     in them cover the encoded bytes.
+//  5. Overlapping findings are resolved deterministically: validated over
+//     unvalidated, then higher confidence, then provider-specific over
+//     generic, then text as written over decoded, then the longer span,
+//     then catalog order. Findings of patterns linked by LinkWith (an AWS
+//     key id and its secret) that lie near each other share a Link number.
+//
+// Text without keywords costs the prefilter alone and allocates nothing.
+//
+// # Redacting
+//
+// [Detector.Redact] appends a copy of the text with every secret replaced
+// by a mask: "[REDACTED:<pattern-id>]" by default, a kept non-secret prefix
+// ("ghp_…[REDACTED]") with [MaskPrefix], or a keyed fingerprint
+// ("[REDACTED:github-pat-classic:hmac=1a2b3c4d]") with [MaskFingerprint].
+// [Detector.NewWriter] and [Detector.NewReader] redact streams with output
+// byte-identical to Redact of the whole input, whatever the chunking.
+// [Detector.NewHandler] wraps a log/slog handler.
+//
+// # Limits
+//
+// Every regex runs with a match timeout; a search that exceeds it is a miss
+// counted by [Detector.Timeouts], so a hostile custom pattern costs bounded
+// time. A secret with no distinctive shape is found only next to a keyword
+// that names it. Base64 inside base64 is not decoded. Detection is offline:
+// no key is checked against its provider.
+package detect
