@@ -31,7 +31,7 @@ var aiEngineOnlyNonExamples = map[string]bool{
 
 // window slack added on both sides of MaxLen, as the engine does for
 // look-arounds.
-const aiTestSlack = 32
+const aiTestSlack = 16
 
 // aiGroupFindings models the engine on one pattern: it finds each keyword
 // occurrence in text, runs the regex in the window MaxLen (+ slack) bytes

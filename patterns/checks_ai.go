@@ -1,5 +1,7 @@
 package patterns
 
+import "strconv"
+
 // Regex building blocks and validators shared by the AI and payment groups.
 
 // Token boundaries for prefixed tokens whose alphabet includes '_' and '-':
@@ -28,16 +30,26 @@ func aiAssign(kw, body string) string {
 }
 
 // aiHostAuthPrefix matches an API host (a regex such as `api\.cohere\.(?:ai|com)`)
-// followed, within 200 bytes, by an authorization header value introduced by
-// scheme (such as `Bearer\s+`), as in a curl command or an HTTP client call.
-func aiHostAuthPrefix(host, scheme string) string {
-	return `(?i:` + host + `)[\s\S]{0,200}?(?i:` + scheme + `)`
+// followed, within reach bytes, by an authorization header value introduced
+// by scheme (such as `Bearer\s+`), as in a curl command or an HTTP client
+// call.
+func aiHostAuthPrefix(host, scheme string, reach int) string {
+	return `(?i:` + host + `)[\s\S]{0,` + strconv.Itoa(reach) + `}?(?i:` + scheme + `)`
 }
 
+// aiHostReach is how far after the host aiHostAuth looks for the header.
+const aiHostReach = 200
+
 // aiHostAuth returns a regex that finds a secret of shape body sent with a
-// request to host (see aiHostAuthPrefix).
+// request to host (see aiHostAuthPrefix), within aiHostReach bytes.
 func aiHostAuth(host, scheme, body string) string {
-	return aiHostAuthPrefix(host, scheme) + `(?<secret>` + body + `)(?![A-Za-z0-9])`
+	return aiHostAuthWithin(host, scheme, body, aiHostReach)
+}
+
+// aiHostAuthWithin is aiHostAuth with the header within reach bytes of the
+// host.
+func aiHostAuthWithin(host, scheme, body string, reach int) string {
+	return aiHostAuthPrefix(host, scheme, reach) + `(?<secret>` + body + `)(?![A-Za-z0-9])`
 }
 
 // openAIMarker is base64 of "OpenAI", the fixed middle of OpenAI keys.

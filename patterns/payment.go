@@ -11,7 +11,13 @@ package patterns
 func paymentPatterns() []Pattern {
 	paystackKey := `sk_(?:live|test)_[A-Za-z0-9]{40}`
 	paystackHost, paystackScheme := `api\.paystack\.co`, `Bearer\s+`
-	paystackBefore := `(?<!` + aiAssignPrefix(`paystack`) + `|` + aiHostAuthPrefix(paystackHost, paystackScheme) + `)`
+	// The host may be at most paystackReach bytes before the header, so that
+	// the look-behind of stripe-secret-key (about paystackReach + 22 bytes)
+	// stays within the engine's window before the sk_ keyword (MaxLen plus
+	// a little slack).
+	const paystackReach = 110
+	paystackBefore := `(?<!` + aiAssignPrefix(`paystack`) + `|` +
+		aiHostAuthPrefix(paystackHost, paystackScheme, paystackReach) + `)`
 	uuid := `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
 	return []Pattern{
 		{
@@ -203,7 +209,7 @@ func paymentPatterns() []Pattern {
 			Confidence:       ConfidenceContextual,
 			Keywords:         []string{"paystack"},
 			KeywordsFoldCase: true,
-			Regex:            aiAssign(`paystack`, paystackKey) + `|` + aiHostAuth(paystackHost, paystackScheme, paystackKey),
+			Regex:            aiAssign(`paystack`, paystackKey) + `|` + aiHostAuthWithin(paystackHost, paystackScheme, paystackKey, paystackReach),
 			MaxLen:           300,
 			Validate:         checkLetterAndDigit(len("sk_live_")),
 			MinEntropy:       3.2,

@@ -36,6 +36,12 @@ func TestStripePaystackSplit(t *testing.T) {
 		{`curl https://api.paystack.co/bank -H "Authorization: Bearer ` + key + `"`, "paystack-secret-key"},
 		{"STRIPE_SECRET_KEY=" + key, "stripe-secret-key"},
 		{"SECRET_KEY=" + key + " # paystack", "stripe-secret-key"},
+		// Within paystackReach (110 bytes) of the host: Paystack.
+		{`curl https://api.paystack.co/transaction/initialize -H "Content-Type: application/json" ` +
+			`-H "Authorization: Bearer ` + key + `"`, "paystack-secret-key"},
+		// Farther: neither Paystack alternative applies, so Stripe's shape wins.
+		{`curl https://api.paystack.co/transaction/initialize -H "Content-Type: application/json" -H "X-Request-Id: 1234" ` +
+			`--data '{"email": "customer@email.com", "amount": "20000"}' -H "Authorization: Bearer ` + key + `"`, "stripe-secret-key"},
 	}
 	for _, tt := range tests {
 		var got []string
