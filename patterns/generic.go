@@ -301,12 +301,15 @@ func genericPatterns() []Pattern {
 			},
 		},
 		{
-			ID:               "authorization-bearer-header",
-			Provider:         "Generic",
-			Description:      "opaque bearer token in an Authorization or API-key header",
-			Grants:           PrivSession,
-			Severity:         SeverityMedium,
-			Confidence:       ConfidenceContextual,
+			ID:          "authorization-bearer-header",
+			Provider:    "Generic",
+			Description: "opaque bearer token in an Authorization or API-key header",
+			Grants:      PrivSession,
+			Severity:    SeverityMedium,
+			// Generic rather than contextual: the header carries tokens of
+			// every provider, and a provider pattern matching the same
+			// token, even an uncertain one, must win the overlap.
+			Confidence:       ConfidenceGeneric,
 			Keywords:         []string{"bearer", "authorization", "x-api-key", "x-auth-token", "x-access-token"},
 			KeywordsFoldCase: true,
 			Regex: `(?i)(?:(?:(?<=\\[nrt])|(?<![A-Za-z0-9-]))(?:proxy-)?authorization\\?["']?[ \t]*[:=][ \t]*\\?["']?(?:bearer|token|bot)[ \t]+` +
