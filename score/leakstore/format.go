@@ -31,7 +31,8 @@ const headerBytes = 72
 const DefaultMaxBits = 1 << 34
 
 // ReadOptions limits and configures reading. A nil *ReadOptions or the
-// zero value means defaults.
+// zero value means defaults. Read only reads it, so one ReadOptions may be
+// shared by concurrent reads.
 type ReadOptions struct {
 	// MaxBits is the largest bit array accepted, in bits; zero means
 	// DefaultMaxBits. Values above HardMaxBits are lowered to it. The
@@ -56,7 +57,8 @@ func (o *ReadOptions) pepper() []byte {
 	return o.Pepper
 }
 
-// Header is the self-description at the start of a store file.
+// Header is the self-description at the start of a store file. It is a
+// plain value, safe to copy; its methods only read it.
 type Header struct {
 	// Version is the format version, FormatVersion.
 	Version int

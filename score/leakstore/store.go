@@ -14,8 +14,8 @@ import (
 	"github.com/bits-and-blooms/bloom/v3"
 )
 
-// Sentinel errors. Every error returned by this package wraps one of them,
-// so callers can branch with errors.Is.
+// Sentinel errors, for errors.Is. Every error about bad input or a full
+// store wraps one of them; I/O errors wrap the underlying error instead.
 var (
 	// ErrFull is returned by Add and AddDigest when adding a new entry
 	// would take the count past the capacity of a store that does not
@@ -43,7 +43,8 @@ var (
 	ErrTooLarge = errors.New("leakstore: file exceeds limits")
 )
 
-// Scheme says how a store turns a canonical digest into a filter entry.
+// Scheme says how a store turns a canonical digest into a filter entry. It
+// is a plain value, safe to copy and share.
 type Scheme uint8
 
 // Digest schemes, as recorded in the file.
@@ -71,8 +72,9 @@ const (
 	// DefaultFPRate is the target false-positive rate when Config.FPRate
 	// is zero: one in a million.
 	DefaultFPRate = 1e-6
-	// MinFPRate and MaxFPRate bound Config.FPRate.
+	// MinFPRate is the lowest Config.FPRate accepted.
 	MinFPRate = 1e-15
+	// MaxFPRate is the highest Config.FPRate accepted.
 	MaxFPRate = 0.5
 	// MaxK is the largest number of probes per entry (MinFPRate needs 50).
 	MaxK = 64
@@ -88,7 +90,8 @@ const (
 const platformMaxBits = min(HardMaxBits, math.MaxInt)
 
 // Config describes a new store. The zero value is not usable: Capacity is
-// required.
+// required. New copies what it needs, so a Config may be reused or changed
+// afterwards; like any struct it must not be changed while New reads it.
 type Config struct {
 	// Capacity is the number of distinct keys the store is sized for.
 	Capacity uint64
