@@ -1,0 +1,279 @@
+package leakwardprocessor
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/leakward/leakward/detect"
+	"github.com/leakward/leakward/patterns"
+	"github.com/leakward/leakward/score/leakstore"
+)
+
+// Mask style names accepted in Config.Mask.
+const (
+	MaskID          = "id"
+	MaskPrefix      = "prefix"
+	MaskFingerprint = "fingerprint"
+)
+
+// Field names accepted in Config.Fields.
+const (
+	FieldBody       = "body"
+	FieldAttributes = "attributes"
+	FieldResource   = "resource"
+)
+
+// Default attribute names.
+const (
+	DefaultSummaryPrefix   = "leakward.redacted"
+	DefaultLeakedAttribute = "leakward.known_leaked"
+)
+
+// ErrInvalidConfig is wrapped by every configuration error.
+var ErrInvalidConfig = errors.New("leakwardprocessor: invalid config")
+
+// Config is the configuration of the leakward processor. The zero value is
+// not usable on its own; the collector starts from the default config
+// (see NewFactory) and overlays what the user wrote. A Config is read-only
+// once the processor is built and then safe for concurrent use.
+type Config struct {
+	// Mask is what replaces a secret: "id" writes
+	// "[REDACTED:<pattern-id>]" (the default), "prefix" keeps the token's
+	// fixed non-secret prefix, "fingerprint" adds a keyed HMAC so that one
+	// secret can be followed across records without being stored.
+	Mask string `mapstructure:"mask"`
+	// FingerprintKeyEnv names the environment variable that holds the HMAC
+	// key of the fingerprint mask (at least 16 bytes). Exactly one of
+	// FingerprintKeyEnv and FingerprintKeyFile is required with
+	// mask "fingerprint"; the key itself is never part of the config.
+	FingerprintKeyEnv string `mapstructure:"fingerprint_key_env"`
+	// FingerprintKeyFile is a file that holds the HMAC key; one final
+	// newline is dropped.
+	FingerprintKeyFile string `mapstructure:"fingerprint_key_file"`
+	// Enable, when not empty, keeps only the catalog patterns with these
+	// ids.
+	Enable []string `mapstructure:"enable"`
+	// Disable turns off the catalog patterns with these ids.
+	Disable []string `mapstructure:"disable"`
+	// Fields lists what is scanned: "body" (log bodies, strings and
+	// structured values at any depth), "attributes" (log record
+	// attributes; span, span event and span link attributes) and
+	// "resource" (resource attributes). The default is all three.
+	Fields []string `mapstructure:"fields"`
+	// Store optionally names a known-leaked key store.
+	Store StoreConfig `mapstructure:"store"`
+	// Summary configures the attributes that count redactions.
+	Summary SummaryConfig `mapstructure:"summary"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// StoreConfig names a known-leaked key store file built with
+// score/leakstore (for example by the leakstore command). A record in which a
+// redacted secret is in the store gets the attribute Attribute set to true.
+type StoreConfig struct {
+	// File is the store file; empty means no store.
+	File string `mapstructure:"file"`
+	// PepperFile is the file holding the pepper of a peppered store.
+	PepperFile string `mapstructure:"pepper_file"`
+	// Attribute is the marker attribute (default "leakward.known_leaked").
+	Attribute string `mapstructure:"attribute"`
+}
+
+// SummaryConfig configures the summary attributes. When enabled, each
+// record (log record, span, or resource) in which something was redacted
+// gets "<prefix>.<pattern-id>" = number of secrets of that pattern redacted in
+// it, and "<prefix>.total" = their sum. Values are never recorded.
+type SummaryConfig struct {
+	// Enabled turns the summary attributes on (the default).
+	Enabled bool `mapstructure:"enabled"`
+	// Prefix is the attribute name prefix (default "leakward.redacted").
+	Prefix string `mapstructure:"prefix"`
+}
+
+func createDefaultConfig() *Config {
+	return &Config{
+		Mask:    MaskID,
+		Fields:  []string{FieldBody, FieldAttributes, FieldResource},
+		Store:   StoreConfig{Attribute: DefaultLeakedAttribute},
+		Summary: SummaryConfig{Enabled: true, Prefix: DefaultSummaryPrefix},
+	}
+}
+
+// Validate checks the configuration without reading keys or files; errors
+// name the offending setting and wrap ErrInvalidConfig.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidConfig}, args...)...))
+	}
+	switch c.Mask {
+	case MaskID, MaskPrefix:
+		if c.FingerprintKeyEnv != "" || c.FingerprintKeyFile != "" {
+			bad("fingerprint_key_env and fingerprint_key_file need mask %q, mask is %q", MaskFingerprint, c.Mask)
+		}
+	case MaskFingerprint:
+		if (c.FingerprintKeyEnv == "") == (c.FingerprintKeyFile == "") {
+			bad("mask %q needs exactly one of fingerprint_key_env and fingerprint_key_file", MaskFingerprint)
+		}
+	default:
+		bad("mask %q is not one of %q, %q, %q", c.Mask, MaskID, MaskPrefix, MaskFingerprint)
+	}
+	for _, id := range c.Enable {
+		if _, ok := patterns.ByID(id); !ok {
+			bad("enable: no pattern has id %q", id)
+		}
+	}
+	for _, id := range c.Disable {
+		if _, ok := patterns.ByID(id); !ok {
+			bad("disable: no pattern has id %q", id)
+		}
+	}
+	if len(c.Fields) == 0 {
+		bad("fields is empty: name at least one of %q, %q, %q", FieldBody, FieldAttributes, FieldResource)
+	}
+	for i, f := range c.Fields {
+		switch f {
+		case FieldBody, FieldAttributes, FieldResource:
+		default:
+			bad("fields: %q is not one of %q, %q, %q", f, FieldBody, FieldAttributes, FieldResource)
+		}
+		if slices.Contains(c.Fields[:i], f) {
+			bad("fields: %q is listed twice", f)
+		}
+	}
+	if c.Store.PepperFile != "" && c.Store.File == "" {
+		bad("store: pepper_file is set but file is not")
+	}
+	if c.Store.File != "" && c.Store.Attribute == "" {
+		bad("store: attribute is empty")
+	}
+	if c.Summary.Enabled && (c.Summary.Prefix == "" || strings.HasSuffix(c.Summary.Prefix, ".")) {
+		bad("summary: prefix %q must be non-empty and must not end with '.'", c.Summary.Prefix)
+	}
+	return errors.Join(errs...)
+}
+
+// settings is a Config resolved into what the redactor needs: keys and the
+// store are read, the detector is compiled.
+type settings struct {
+	det       *detect.Detector
+	store     *leakstore.Store
+	body      bool
+	attrs     bool
+	resource  bool
+	summary   string // summary prefix with a final '.', or "" when off
+	leakedKey string
+}
+
+// resolve validates c, reads the fingerprint key, the pepper and the store,
+// and compiles the detector.
+func (c *Config) resolve() (*settings, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	var opts []detect.Option
+	switch c.Mask {
+	case MaskPrefix:
+		opts = append(opts, detect.WithMask(detect.MaskPrefix))
+	case MaskFingerprint:
+		key, err := c.fingerprintKey()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, detect.WithMask(detect.MaskFingerprint), detect.WithFingerprintKey(key))
+		clear(key)
+	}
+	if off := c.disabled(); len(off) > 0 {
+		opts = append(opts, detect.WithDisabled(off...))
+	}
+	det, err := detect.New(patterns.Default(), opts...)
+	if err != nil {
+		return nil, fmt.Errorf("leakwardprocessor: building detector: %w", err)
+	}
+	s := &settings{
+		det:      det,
+		body:     slices.Contains(c.Fields, FieldBody),
+		attrs:    slices.Contains(c.Fields, FieldAttributes),
+		resource: slices.Contains(c.Fields, FieldResource),
+	}
+	if c.Summary.Enabled {
+		s.summary = c.Summary.Prefix + "."
+	}
+	if c.Store.File != "" {
+		var ro leakstore.ReadOptions
+		if c.Store.PepperFile != "" {
+			p, err := readKeyFile(c.Store.PepperFile)
+			if err != nil {
+				return nil, fmt.Errorf("%w: store: pepper_file: %w", ErrInvalidConfig, err)
+			}
+			ro.Pepper = p
+		}
+		st, err := leakstore.ReadFile(c.Store.File, &ro)
+		clear(ro.Pepper)
+		if err != nil {
+			return nil, fmt.Errorf("%w: store: file: %w", ErrInvalidConfig, err)
+		}
+		s.store = st
+		s.leakedKey = c.Store.Attribute
+	}
+	return s, nil
+}
+
+// disabled returns the ids to turn off: Disable, plus every catalog id not in
+// Enable when Enable is set.
+func (c *Config) disabled() []string {
+	off := slices.Clone(c.Disable)
+	if len(c.Enable) > 0 {
+		for _, p := range patterns.Default() {
+			if !slices.Contains(c.Enable, p.ID) && !slices.Contains(off, p.ID) {
+				off = append(off, p.ID)
+			}
+		}
+	}
+	slices.Sort(off)
+	return slices.Compact(off)
+}
+
+func (c *Config) fingerprintKey() ([]byte, error) {
+	var key []byte
+	if c.FingerprintKeyEnv != "" {
+		v, ok := os.LookupEnv(c.FingerprintKeyEnv)
+		if !ok || v == "" {
+			return nil, fmt.Errorf("%w: fingerprint_key_env: environment variable %q is not set", ErrInvalidConfig, c.FingerprintKeyEnv)
+		}
+		key = []byte(v)
+	} else {
+		k, err := readKeyFile(c.FingerprintKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: fingerprint_key_file: %w", ErrInvalidConfig, err)
+		}
+		key = k
+	}
+	if len(key) < 16 {
+		n := len(key)
+		clear(key)
+		return nil, fmt.Errorf("%w: fingerprint key is %d bytes, need at least 16", ErrInvalidConfig, n)
+	}
+	return key, nil
+}
+
+// readKeyFile reads a key file, dropping one final "\n" or "\r\n". Its
+// errors name the file, never its content.
+func readKeyFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	b = bytes.TrimSuffix(b, []byte("\n"))
+	b = bytes.TrimSuffix(b, []byte("\r"))
+	if len(b) == 0 {
+		return nil, fmt.Errorf("%s is empty", path)
+	}
+	return b, nil
+}

@@ -1,0 +1,161 @@
+package leakwardprocessor
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/confmap"
+
+	"github.com/leakward/leakward/score/leakstore"
+)
+
+func TestDefaultConfigIsValid(t *testing.T) {
+	cfg := NewFactory().CreateDefaultConfig()
+	require.NoError(t, confmap.Validate(cfg))
+	assert.Equal(t, createDefaultConfig(), cfg)
+}
+
+func TestConfigUnmarshal(t *testing.T) {
+	cm := confmap.NewFromStringMap(map[string]any{
+		"mask":                "fingerprint",
+		"fingerprint_key_env": "LW_KEY",
+		"disable":             []any{"generic-high-entropy-secret"},
+		"fields":              []any{"body"},
+		"store":               map[string]any{"file": "/tmp/x.lwl"},
+		"summary":             map[string]any{"prefix": "sec"},
+	})
+	cfg := createDefaultConfig()
+	require.NoError(t, cm.Unmarshal(cfg))
+	want := createDefaultConfig()
+	want.Mask = MaskFingerprint
+	want.FingerprintKeyEnv = "LW_KEY"
+	want.Disable = []string{"generic-high-entropy-secret"}
+	want.Fields = []string{FieldBody}
+	want.Store.File = "/tmp/x.lwl"
+	want.Summary.Prefix = "sec"
+	assert.Equal(t, want, cfg)
+	assert.NoError(t, cfg.Validate())
+}
+
+func TestConfigUnmarshalUnknownKey(t *testing.T) {
+	cm := confmap.NewFromStringMap(map[string]any{"maks": "id"})
+	err := cm.Unmarshal(createDefaultConfig())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "maks")
+}
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Config)
+		want string
+	}{
+		{"unknown mask", func(c *Config) { c.Mask = "stars" }, `mask "stars" is not one of "id", "prefix", "fingerprint"`},
+		{"fingerprint without key", func(c *Config) { c.Mask = MaskFingerprint }, `mask "fingerprint" needs exactly one of fingerprint_key_env and fingerprint_key_file`},
+		{"fingerprint with two keys", func(c *Config) {
+			c.Mask, c.FingerprintKeyEnv, c.FingerprintKeyFile = MaskFingerprint, "K", "/k"
+		}, `needs exactly one of`},
+		{"key without fingerprint", func(c *Config) { c.FingerprintKeyEnv = "K" }, `fingerprint_key_env and fingerprint_key_file need mask "fingerprint", mask is "id"`},
+		{"unknown enable id", func(c *Config) { c.Enable = []string{"no-such-id"} }, `enable: no pattern has id "no-such-id"`},
+		{"unknown disable id", func(c *Config) { c.Disable = []string{"nope"} }, `disable: no pattern has id "nope"`},
+		{"no fields", func(c *Config) { c.Fields = nil }, `fields is empty`},
+		{"unknown field", func(c *Config) { c.Fields = []string{"body", "headers"} }, `fields: "headers" is not one of "body", "attributes", "resource"`},
+		{"field twice", func(c *Config) { c.Fields = []string{"body", "body"} }, `fields: "body" is listed twice`},
+		{"pepper without store", func(c *Config) { c.Store.PepperFile = "/p" }, `store: pepper_file is set but file is not`},
+		{"store without attribute", func(c *Config) { c.Store.File, c.Store.Attribute = "/s", "" }, `store: attribute is empty`},
+		{"empty summary prefix", func(c *Config) { c.Summary.Prefix = "" }, `summary: prefix "" must be non-empty`},
+		{"summary prefix ends with dot", func(c *Config) { c.Summary.Prefix = "a." }, `summary: prefix "a." must be non-empty and must not end with '.'`},
+	}
+	for _, tt := range tests {
+		cfg := createDefaultConfig()
+		tt.edit(cfg)
+		err := cfg.Validate()
+		require.Error(t, err, tt.name)
+		assert.ErrorIs(t, err, ErrInvalidConfig, tt.name)
+		assert.Contains(t, err.Error(), tt.want, tt.name)
+		assert.Contains(t, err.Error(), "leakwardprocessor: invalid config", tt.name)
+	}
+}
+
+func TestConfigValidateReportsAll(t *testing.T) {
+	cfg := createDefaultConfig()
+	cfg.Mask = "x"
+	cfg.Fields = []string{"y"}
+	err := cfg.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `mask "x"`)
+	assert.Contains(t, err.Error(), `fields: "y"`)
+}
+
+func TestResolveErrors(t *testing.T) {
+	dir := t.TempDir()
+	shortKey := filepath.Join(dir, "short")
+	require.NoError(t, os.WriteFile(shortKey, []byte("tiny-key-value\n"), 0o600))
+	emptyKey := filepath.Join(dir, "empty")
+	require.NoError(t, os.WriteFile(emptyKey, []byte("\n"), 0o600))
+	notStore := filepath.Join(dir, "notstore")
+	require.NoError(t, os.WriteFile(notStore, []byte("not a store file at all, just text"), 0o600))
+	t.Setenv("LW_SHORT_KEY", "tiny-key-value")
+
+	tests := []struct {
+		name string
+		edit func(*Config)
+		want string
+	}{
+		{"env unset", func(c *Config) { c.Mask, c.FingerprintKeyEnv = MaskFingerprint, "LW_TEST_UNSET_VARIABLE" },
+			`fingerprint_key_env: environment variable "LW_TEST_UNSET_VARIABLE" is not set`},
+		{"env key short", func(c *Config) { c.Mask, c.FingerprintKeyEnv = MaskFingerprint, "LW_SHORT_KEY" },
+			`fingerprint key is 14 bytes, need at least 16`},
+		{"file key short", func(c *Config) { c.Mask, c.FingerprintKeyFile = MaskFingerprint, shortKey },
+			`fingerprint key is 14 bytes, need at least 16`},
+		{"file key empty", func(c *Config) { c.Mask, c.FingerprintKeyFile = MaskFingerprint, emptyKey },
+			`fingerprint_key_file: ` + emptyKey + ` is empty`},
+		{"file key missing", func(c *Config) { c.Mask, c.FingerprintKeyFile = MaskFingerprint, filepath.Join(dir, "nokey") },
+			`fingerprint_key_file: open ` + filepath.Join(dir, "nokey")},
+		{"store missing", func(c *Config) { c.Store.File = filepath.Join(dir, "none.lwl") }, `store: file:`},
+		{"store not a store", func(c *Config) { c.Store.File = notStore }, `store: file:`},
+	}
+	for _, tt := range tests {
+		cfg := createDefaultConfig()
+		tt.edit(cfg)
+		_, err := cfg.resolve()
+		require.Error(t, err, tt.name)
+		assert.ErrorIs(t, err, ErrInvalidConfig, tt.name)
+		assert.Contains(t, err.Error(), tt.want, tt.name)
+		assert.NotContains(t, err.Error(), "tiny-key-value", "%s: error shows the key", tt.name)
+	}
+}
+
+func TestResolveStoreWrongPepper(t *testing.T) {
+	dir := t.TempDir()
+	pepper := filepath.Join(dir, "pepper")
+	require.NoError(t, os.WriteFile(pepper, []byte("0123456789abcdef0123"), 0o600))
+	other := filepath.Join(dir, "other")
+	require.NoError(t, os.WriteFile(other, []byte("fedcba9876543210fedc"), 0o600))
+	st, err := leakstore.New(leakstore.Config{Capacity: 10, Pepper: []byte("0123456789abcdef0123")})
+	require.NoError(t, err)
+	file := filepath.Join(dir, "s.lwl")
+	require.NoError(t, st.WriteFile(file))
+
+	cfg := createDefaultConfig()
+	cfg.Store.File, cfg.Store.PepperFile = file, pepper
+	_, err = cfg.resolve()
+	require.NoError(t, err, "right pepper")
+
+	cfg.Store.PepperFile = other
+	_, err = cfg.resolve()
+	require.Error(t, err, "wrong pepper")
+	assert.ErrorIs(t, err, leakstore.ErrPepper)
+}
+
+func TestDisabledCombinesEnableAndDisable(t *testing.T) {
+	cfg := createDefaultConfig()
+	cfg.Enable = []string{"github-pat-classic", "github-pat-fine-grained"}
+	cfg.Disable = []string{"github-pat-fine-grained"}
+	s, err := cfg.resolve()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"github-pat-classic"}, s.det.PatternIDs())
+}

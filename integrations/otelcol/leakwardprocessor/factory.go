@@ -1,0 +1,58 @@
+package leakwardprocessor
+
+import (
+	"context"
+	"fmt"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/processor"
+	"go.opentelemetry.io/collector/processor/processorhelper"
+)
+
+// TypeStr is the processor's type name in collector configs.
+const TypeStr = "leakward"
+
+var componentType = component.MustNewType(TypeStr)
+
+// capabilities: the processor rewrites values in place.
+var capabilities = consumer.Capabilities{MutatesData: true}
+
+// NewFactory returns the factory of the leakward processor, for the
+// collector's component list (ocb adds it from the manifest). The factory is
+// safe for concurrent use.
+func NewFactory() processor.Factory {
+	return processor.NewFactory(componentType,
+		func() component.Config { return createDefaultConfig() },
+		processor.WithLogs(createLogs, component.StabilityLevelAlpha),
+		processor.WithTraces(createTraces, component.StabilityLevelAlpha),
+	)
+}
+
+func redactorFor(cfg component.Config) (*redactor, error) {
+	c, ok := cfg.(*Config)
+	if !ok {
+		return nil, fmt.Errorf("%w: config is %T, not *leakwardprocessor.Config", ErrInvalidConfig, cfg)
+	}
+	s, err := c.resolve()
+	if err != nil {
+		return nil, err
+	}
+	return newRedactor(s), nil
+}
+
+func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
+	r, err := redactorFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return processorhelper.NewLogs(ctx, set, cfg, next, r.processLogs, processorhelper.WithCapabilities(capabilities))
+}
+
+func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
+	r, err := redactorFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return processorhelper.NewTraces(ctx, set, cfg, next, r.processTraces, processorhelper.WithCapabilities(capabilities))
+}
