@@ -431,3 +431,41 @@ func TestSketchEstimates(t *testing.T) {
 func fmtSlot(s *slot) string {
 	return fmt.Sprintf("events=%d peak=%.1f mean=%.1f peakUnits=%.0f fanPeak=%d classes=%b", s.events, s.peakCount, s.meanCount, s.peakUnits, s.fanPeak, s.classes)
 }
+
+// distinctKeys returns n key ids whose hashes set distinct bits of the
+// cross-key sketch.
+func distinctKeys(n, from int) []KeyID {
+	var used uint64
+	var out []KeyID
+	for i := from; len(out) < n; i++ {
+		id := testID(i)
+		if b := uint64(1) << (keyHash(&id) >> 58); used&b == 0 {
+			used |= b
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func TestCrossKeyAgainstPeak(t *testing.T) {
+	m := newTest(t, &Config{CrossKeyMin: 2})
+	src := netip.MustParseAddr("198.51.100.20")
+	keys := distinctKeys(40, 5000)
+	// An hour with 5 new keys sets the network's peak to 5: the threshold
+	// is then an estimate above 15.
+	at := t0.Truncate(time.Hour)
+	for _, id := range keys[:5] {
+		m.Observe(Event{Key: id, Time: at, Addr: src})
+	}
+	at = at.Add(time.Hour)
+	fired := 0
+	for i, id := range keys[5:] {
+		if r := m.Observe(Event{Key: id, Time: at, Addr: src}); r.HasReason(CodeCrossKey) {
+			fired = i + 1
+			break
+		}
+	}
+	require.NotZero(t, fired)
+	assert.Greater(t, int(m.fanEst[fired]), 15, "fired at %d keys", fired)
+	assert.LessOrEqual(t, int(m.fanEst[fired-1]), 15, "not before %d keys", fired)
+}
