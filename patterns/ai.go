@@ -784,10 +784,13 @@ func aiPatterns() []Pattern {
 				`AZURE_OPENAI_API_KEY=4b95d616e2cb251eb20f4b6b9be67171`,
 				`curl https://contoso-ai.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21 -H "api-key: 6190eff2d3943528e30efceb34a24e26"`,
 				`client = AzureOpenAI(api_key="38f14236a87332141c35ca7eb783e580", api_version="2024-10-21", azure_endpoint="https://contoso-ai.openai.azure.com")`,
+				"azure_openai:\n  endpoint: https://contoso-ai.openai.azure.com/\n  api_key: d50598b74a0d10d8399469e9f2a6055a\n",
+				`<add key="AzureOpenAI:ApiKey" value="abd48d4564df5ed01dcd80edb404c696" />`,
 			},
 			NonExamples: []string{
 				`AZURE_OPENAI_API_VERSION=2024-10-21`,
 				`AZURE_OPENAI_DEPLOYMENT=gpt-4o-mini`,
+				"azure_openai:\n  deployment_id: c54426ae0cc5ae0439458dcc02d656dc\n",
 				`AZURE_OPENAI_API_KEY=c57ae6491ed96067b077c3859bb14d7eeQy9IAi63MWvpKxFPjLOqYsLTa7Ur95YwtoQ4LFMVn20pnSPdTxo`,
 				`api-key: b92cc8b8c8d998766f98c4e5f7fd26c6`,
 			},

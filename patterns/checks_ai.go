@@ -14,13 +14,19 @@ const (
 // aiAssignPrefix matches a name that starts with a context word kw (any case,
 // not inside a longer word) followed by up to 24 name characters and an
 // assignment: `KW_API_KEY=`, `"kw_key": "`, `kw.api_key = '`,
-// `os.environ["KW_KEY"] = "`, `kw := "`, `kw.Client("`,
-// `kw.Client(api_key="` or `require('kw')('`. It consumes the opening quote,
-// if any.
+// `os.environ["KW_KEY"] = "`, `kw := "`, `Kw:ApiKey" value="`,
+// `kw.Client("`, `kw.Client(api_key="`, `require('kw')('`, or a YAML block
+// `kw:` whose next, indented line names a key, token or secret. It consumes
+// the opening quote, if any.
 func aiAssignPrefix(kw string) string {
-	return `(?<![A-Za-z0-9])(?i:` + kw + `)[\w.-]{0,24}?["'\])]{0,3}[ \t]*` +
-		`(?:(?::=|=>|[:=])[ \t]*|\(\s*(?:[A-Za-z_]\w{0,20}\s*=\s*)?)["'` + "`" + `]?`
+	return `(?<![A-Za-z0-9])(?i:` + kw + `)[\w.:-]{0,24}?["'\])]{0,3}[ \t]*` +
+		`(?:(?::=|=>|[:=])[ \t]*` + aiNestedKey + `|(?i:value)[ \t]*=[ \t]*|\(\s*(?:[A-Za-z_]\w{0,20}\s*=\s*)?)` +
+		`["'` + "`" + `]?`
 }
+
+// aiNestedKey optionally matches the next line of a YAML block, indented,
+// when its name mentions a key, token or secret: `\n  api_key: `.
+const aiNestedKey = `(?:\r?\n[ \t]+["']?(?i:[\w.-]{0,16}(?:key|token|secret)[\w.-]{0,8})["']?[ \t]*:[ \t]*)?`
 
 // aiAssign returns a regex that finds a secret of shape body assigned to a
 // name that starts with kw (see aiAssignPrefix). The secret may not be
