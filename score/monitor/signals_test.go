@@ -448,7 +448,7 @@ func distinctKeys(n, from int) []KeyID {
 }
 
 func TestCrossKeyAgainstPeak(t *testing.T) {
-	m := newTest(t, &Config{CrossKeyMin: 2})
+	m := newTest(t, &Config{CrossKeyMin: 6})
 	src := netip.MustParseAddr("198.51.100.20")
 	keys := distinctKeys(40, 5000)
 	// An hour with 5 new keys sets the network's peak to 5: the threshold
