@@ -33,12 +33,12 @@ func syntheticDigest(seed, i uint64) (d [32]byte) {
 
 // storeRow is the leak-store figures for one store size.
 type storeRow struct {
-	capacity            uint64
-	sizeMB              float64
-	k                   int
-	build               time.Duration
+	capacity             uint64
+	sizeMB               float64
+	k                    int
+	build                time.Duration
 	hitNs, missNs, keyNs float64
-	fpRate              float64
+	fpRate               float64
 }
 
 // measureStore builds a store of n synthetic digests with every core and

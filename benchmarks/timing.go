@@ -30,37 +30,45 @@ type measurement struct {
 // measure times s on in: one warm-up pass (which also counts findings),
 // then enough passes to fill budget on one goroutine, then the same number
 // of passes on each of GOMAXPROCS goroutines at once. Each figure is the
-// best of count repetitions.
+// best of count repetitions. When the first pass alone takes longer than
+// budget, it is the single-goroutine measurement.
 func measure(s scanner, in input, budget time.Duration, count int, parallel bool) measurement {
 	var m measurement
 	w := s.newWorker()
+	mb := float64(len(in.data)) / 1e6
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
 	t0 := time.Now()
 	m.findings = w(in.data, in.lines, in.chunks)
 	first := time.Since(t0)
-	n := 1
-	if first < budget {
-		n = int(budget / max(first, time.Microsecond))
-	}
-	n = max(1, min(n, 1<<20))
-	m.iters = n
-	mb := float64(len(in.data)) / 1e6
-	for range max(1, count) {
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		start := time.Now()
-		for range n {
-			w(in.data, in.lines, in.chunks)
+	runtime.ReadMemStats(&after)
+	m.iters = 1
+	if first >= budget {
+		// A slow scanner: the first pass is the measurement.
+		m.single = mb / first.Seconds()
+		m.allocsPerMB = float64(after.Mallocs-before.Mallocs) / mb
+	} else {
+		n := max(1, min(int(budget/max(first, time.Microsecond)), 1<<20))
+		m.iters = n
+		for range max(1, count) {
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			for range n {
+				w(in.data, in.lines, in.chunks)
+			}
+			el := time.Since(start)
+			runtime.ReadMemStats(&after)
+			m.single = max(m.single, float64(n)*mb/el.Seconds())
+			a := float64(after.Mallocs-before.Mallocs) / float64(n) / mb
+			if m.allocsPerMB == 0 || a < m.allocsPerMB {
+				m.allocsPerMB = a
+			}
 		}
-		el := time.Since(start)
-		runtime.ReadMemStats(&after)
-		m.single = max(m.single, float64(n)*mb/el.Seconds())
-		a := float64(after.Mallocs-before.Mallocs) / float64(n) / mb
-		if m.allocsPerMB == 0 || a < m.allocsPerMB {
-			m.allocsPerMB = a
-		}
 	}
-	if !parallel {
+	n := m.iters
+	if !parallel || s.singleOnly {
 		return m
 	}
 	procs := runtime.GOMAXPROCS(0)
