@@ -40,8 +40,8 @@
 //     escapes around \u00 or :\/\/ are decoded and scanned again; findings
 //     in them cover the encoded bytes.
 //  5. Overlapping findings are resolved deterministically: validated over
-//     unvalidated, then higher confidence, then provider-specific over
-//     generic, then text as written over decoded, then the longer span,
+//     unvalidated, then provider-specific over generic, then higher
+//     confidence, then text as written over decoded, then the longer span,
 //     then catalog order. Findings of patterns linked by LinkWith (an AWS
 //     key id and its secret) that lie near each other share a Link number.
 //

@@ -276,17 +276,17 @@ func runeOff(offs []int, i int) int {
 	return offs[i]
 }
 
-// better orders overlapping findings: validated first, then confidence,
-// then provider-specific over generic, then findings on the text as written, then the longer span, then catalog order.
+// better orders overlapping findings: validated first, then
+// provider-specific over generic, then confidence, then findings on the text as written, then the longer span, then catalog order.
 func (d *Detector) better(a, b *Finding) bool {
 	if a.Validated != b.Validated {
 		return a.Validated
 	}
-	if a.Confidence != b.Confidence {
-		return a.Confidence > b.Confidence
-	}
 	if ga, gb := d.isGeneric(a.PatternID), d.isGeneric(b.PatternID); ga != gb {
 		return gb
+	}
+	if a.Confidence != b.Confidence {
+		return a.Confidence > b.Confidence
 	}
 	if (a.Encoding == EncodingNone) != (b.Encoding == EncodingNone) {
 		return a.Encoding == EncodingNone

@@ -160,8 +160,9 @@ type Pattern struct {
 	// keywords are context words (a variable name, a header, a host) rather
 	// than part of the token.
 	NeedsContext bool
-	// TestMarkers are substrings of the secret that mark a test, sandbox or
-	// development value (for example "_test_").
+	// TestMarkers are substrings of the match (the secret and whatever
+	// context the regex matched around it, such as a paired key id) that
+	// mark a test, sandbox or development value (for example "_test_").
 	TestMarkers []string
 	// Generic marks a detector that is not specific to one provider
 	// (passwords, bearer and basic authorization headers, credentials in
