@@ -109,12 +109,13 @@ func BenchmarkObserve(b *testing.B) {
 
 // BenchmarkObserveParallel measures all cores sharing one monitor.
 func BenchmarkObserveParallel(b *testing.B) {
-	m, _ := benchMonitor(b, 1<<20)
+	m, shared := benchMonitor(b, 1<<20)
+	var seed atomic.Uint64
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
-		bt := newBenchTraffic(1 << 20)
-		bt.x = uint64(time.Now().UnixNano()) | 1
+		bt := *shared // shares the key list
+		bt.x = mix64(seed.Add(1)) | 1
 		var e Event
 		for pb.Next() {
 			bt.next(&e)

@@ -80,11 +80,36 @@
 // A Monitor is safe for concurrent use. Events may arrive out of order: up
 // to one window late they count as if on time; see [Monitor.Observe].
 //
+// # Speed and accuracy
+//
+// On a shared 2-core AMD EPYC (go1.26), one goroutine, 1,048,576 tracked
+// keys (138 MB of tables), steady state: about 800 ns and 0 allocations per
+// event, 1.2–1.4 million events/s; 250 ns at 4,096 keys; two goroutines
+// sharing one monitor 1.8 million events/s:
+//
+//	go test -run XXX -bench Observe -benchtime 1s ./score/monitor
+//
+// TestScenarios replays 21 days of generated traffic (package
+// internal/traffic: about 7.5 million events, 5,000 benign keys of six
+// kinds, 100 instances of each attack, attacks in days 14–18). With the
+// default Config, on seed 1 (the seed the defaults were settled on): replay
+// 100%, after-leak 100%, drip 89%, billing 100%, tester 100% of instances
+// detected; false alarms on 5 of 5,000 benign keys (0.10%), all people
+// whose rarely used client first appeared from a new block. Seeds 42 and 7:
+// drip 86% and 86%, replay 99% and 97%, false alarms 0.04% and 0.12%. The
+// median attack is detected on its first call (replay p90: 11 calls;
+// tester median: 9–12 keys tried).
+//
+//	go test -run TestScenarios -v ./score/monitor
+//
 // # What it does not promise
 //
 // The signals are statistical. A careful attacker who copies the key
 // owner's client string and operation mix and calls from the owner's
-// networks at the owner's rate is invisible to them. A new key, or one
+// networks at the owner's rate is invisible to them; one who copies the
+// client string and calls slowly from a new network scores 35 (a new
+// network in a new block), like a person travelling, and does not alert:
+// that is most of the drip instances missed above. A new key, or one
 // with few calls, has no baseline and gets only after-leak and cross-key
 // signals. The 64-bit sketches count up to about 250 distinct items with
 // roughly 15% error near the thresholds. The CRC detects corruption, not
