@@ -371,7 +371,7 @@ func checkOpaqueSecret(secret []byte, _ *Meta) bool {
 	if digit == 0 && (len(secret) < 40 || !gnHasAny(secret, "+/")) {
 		return false
 	}
-	if digit <= 2 && gnIdentifierPath(secret) {
+	if digit <= 4 && gnIdentifierPath(secret) {
 		return false
 	}
 	want := 3.5

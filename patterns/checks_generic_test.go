@@ -89,6 +89,7 @@ func TestCheckOpaqueSecret(t *testing.T) {
 		{"HTTPResponseContentLengthKey", false},
 		{"oauth2.google.tokenSource", false},
 		{"riscv_hwprobe_key_ima_ext_0", false},
+		{"X-Amz-Content-Sha256", false},
 		{"5PQfYd5eVrgUYche1B9V-6bPRH283qGhFTFvd40YLkV", true},
 		{"ghp_I7SoASbMjdqbwoof6lwxgTEe7ECcbkCasYLj", false},
 		{"0x1dc491ceffccaddeff8e32a06d8c9bb4c1ae4cf1c1e56af7cb8df88fbc308cf2", false},

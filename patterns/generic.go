@@ -178,10 +178,11 @@ func genericPatterns() []Pattern {
 			KeywordsFoldCase: true,
 			Regex: `(?i)(?:` +
 				// key = value
-				// (the key is taken whole, without backtracking, then must end in a
-				// password word; "pass" and "pwd" must start a word: db_pass, dbPass,
-				// not bypass; "--- PASS:" is a Go test result)
-				`(?<![A-Za-z0-9_])(?<!--- )(?>[A-Za-z0-9_.-]{1,60})(?<=password|passwd|passwort|passphrase|(?<![A-Za-z])(?:pass|pwd)|(?-i:[a-z0-9](?:Pass|Pwd)))` + assignOp + passwordValue +
+				// (the match starts at the password word that ends the key, a
+				// literal start the regex skips to quickly; "pass" and "pwd" must
+				// start a word: db_pass, dbPass, not bypass; "--- PASS:" is a Go
+				// test result)
+				`(?<!--- )(?:password|passwd|passwort|passphrase|(?<![A-Za-z])(?:pass|pwd)|(?<=(?-i:[a-z0-9]))(?-i:Pass|Pwd))(?![A-Za-z0-9_.-])` + assignOp + passwordValue +
 				// <password>value</password>
 				`|<[A-Za-z0-9_.:-]{0,40}?(?:password|passwd|passphrase|pass|pwd)>(?<secret>[^<>\s]{1,128})</` +
 				// --password value, --token value
@@ -252,8 +253,8 @@ func genericPatterns() []Pattern {
 				"clickhouse://", "couchbase://", "couchdb://", "neo4j://", "neo4j+s://", "bolt://"},
 			KeywordsFoldCase: true,
 			Regex: `(?i)(?<![A-Za-z0-9+.-])(?:git\+|svn\+)?(?:https?|ftps?|sftp|ssh|smtps?|imaps?|ldaps?|socks5h?|socks4|rtsp|wss?|svn|nats|mqtts?|mssql|sqlserver|oracle|clickhouse|couchbase|couchdb|neo4j(?:\+s)?|bolt)` +
-				`://(?:[^:/?#@\s"'<>\\]{1,128}:(?<secret>[^/?#\s"'<>\\]{1,256})|(?<secret>[A-Za-z0-9_-]{20,256}))@(?=[A-Za-z0-9\[])(?![^/?#\s"'<>]{0,253}sentry)`,
-			MaxLen:   420,
+				`://(?:[^:/?#@\s"'<>\\]{1,64}:(?<secret>[^/?#\s"'<>\\]{1,128})|(?<secret>[A-Za-z0-9_-]{20,128}))@(?=[A-Za-z0-9\[])(?![^/?#\s"'<>]{0,100}sentry)`,
+			MaxLen:   224,
 			Validate: checkURIPassword,
 			Examples: []string{
 				`git clone https://x-access-token:Zk81vPqW3mRt9xLq2w@github.com/acme/infra.git`,
@@ -348,15 +349,16 @@ func genericPatterns() []Pattern {
 			Confidence:       ConfidenceGeneric,
 			Keywords:         genericKeywordsSecret,
 			KeywordsFoldCase: true,
-			Regex: // The key is taken whole, without backtracking, once a lookahead has
-			// seen a secret word in it.
-			`(?i)(?<![A-Za-z0-9_])(?=[A-Za-z0-9_.-]{0,40}?(?:secret|token|key|auth|credential))(?>[A-Za-z0-9_.-]{1,64})(?<=(?<key>[A-Za-z0-9_-]{1,64}))` +
+			// The match starts at the secret word of the key (a literal start
+			// lets the regex skip ahead quickly) and takes the rest of the key
+			// whole; the key's last dotted part is captured for the check below.
+			Regex: `(?i)(?:secret|token|key|auth|credential)(?>[A-Za-z0-9_.-]{0,30})(?<=(?<key>[A-Za-z0-9_-]{1,64}))` +
 				// Names of non-secrets: ids, public keys, digests, pagination.
 				`(?<!id|name|path|file|url|uri|type|hash|len|length|size|count|version|prefix|format|field|header|ttl|expiry|expires|_at|public[A-Za-z0-9_.-]{0,40}|pub_?key[A-Za-z0-9_.-]{0,30}|sentry[A-Za-z0-9_.-]{0,30}|page_?token|next_?token|continuation[A-Za-z0-9_.-]{0,30}|cursor|csrf[A-Za-z0-9_.-]{0,30}|xsrf[A-Za-z0-9_.-]{0,30}|idempotency[A-Za-z0-9_.-]{0,30}|cache_?key|nonce[A-Za-z0-9_.-]{0,30}|checksum)` +
 				// A value naming the key (its last dotted part) again is code:
 				// x.tokenKey = tokenKey, type PrivateKey = ed25519.PrivateKey.
 				assignOp + `\\?["']?(?!(?:[A-Za-z0-9_]{1,40}\.)?\k<key>(?![A-Za-z0-9_]))` + opaqueValue,
-			MaxLen:       240,
+			MaxLen:       224,
 			Validate:     checkOpaqueSecret,
 			MinEntropy:   3,
 			NeedsContext: true,
