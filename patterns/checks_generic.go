@@ -225,6 +225,20 @@ func checkPasswordValue(secret []byte, _ *Meta) bool {
 	if digits && len(secret) < 6 {
 		return false
 	}
+	// Version numbers and constraints: 1.0.0, ^1.2, >=2.0.1.
+	version, dot := true, false
+	for _, c := range secret {
+		switch {
+		case c == '.':
+			dot = true
+		case gnIsDigit(c), c == '^', c == '~', c == '<', c == '>', c == '=', c == '*', c == 'x', c == '-':
+		default:
+			version = false
+		}
+	}
+	if version && dot {
+		return false
+	}
 	// A short word is prose or code ("First pass: number nodes",
 	// "password := range", "Password: Required."), and a value naming
 	// the key again ("PASS=PASS") is not the password.

@@ -61,6 +61,7 @@ func TestCheckPasswordValue(t *testing.T) {
 		{`C:\secrets\pw.txt`, false}, {"self.password", false}, {"args.db_pw", false},
 		{"getPassword()", false}, {"!vault", false}, {"!Ref", false}, {"true", false},
 		{strings.Repeat("a1", 65), false},
+		{"^1.0.0", false}, {">=2.1.0", false}, {"1.2.3", false},
 		{"range", false}, {"Required.", false}, {"TestGoList", false}, {"MyPass123", false},
 		{"correct horse battery staple", true}, {"letmeinplease123", true},
 	}

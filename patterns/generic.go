@@ -238,6 +238,7 @@ func genericPatterns() []Pattern {
 				`	// Password: Deprecated: Use AuthorizationCode instead.`,
 				`for _, password := range params.Passwords {`,
 				`cmd.Env = append(os.Environ(), "PWD="+cmd.Dir, "GOROOT="+root)`,
+				`"dependencies": {"parse-passwd": "^1.0.0"}`,
 			},
 		},
 		{
@@ -352,7 +353,7 @@ func genericPatterns() []Pattern {
 			// The match starts at the secret word of the key (a literal start
 			// lets the regex skip ahead quickly) and takes the rest of the key
 			// whole; the key's last dotted part is captured for the check below.
-			Regex: `(?i)(?:secret|token|key|auth|credential)(?>[A-Za-z0-9_.-]{0,30})(?<=(?<key>[A-Za-z0-9_-]{1,64}))` +
+			Regex: `(?i)(?:secret|token|key|auth|credential)(?>[A-Za-z0-9_.-]{0,30})(?<=(?<key>[A-Za-z0-9_-]{1,100}))` +
 				// Names of non-secrets: ids, public keys, digests, pagination.
 				`(?<!id|name|path|file|url|uri|type|hash|len|length|size|count|version|prefix|format|field|header|ttl|expiry|expires|_at|public[A-Za-z0-9_.-]{0,40}|pub_?key[A-Za-z0-9_.-]{0,30}|sentry[A-Za-z0-9_.-]{0,30}|page_?token|next_?token|continuation[A-Za-z0-9_.-]{0,30}|cursor|csrf[A-Za-z0-9_.-]{0,30}|xsrf[A-Za-z0-9_.-]{0,30}|idempotency[A-Za-z0-9_.-]{0,30}|cache_?key|nonce[A-Za-z0-9_.-]{0,30}|checksum)` +
 				// A value naming the key (its last dotted part) again is code:
@@ -397,6 +398,7 @@ func genericPatterns() []Pattern {
 				`type PrivateKey = ed25519.PrivateKey`,
 				`oauth2TokenSourceKey = "oauth2.google.tokenSource"`,
 				`HTTPResponseContentLengthKey: HTTPResponseContentLengthKey,`,
+				`c.googlefirebaseappcheckv1betaexchangerecaptchaenterprisetokenrequest = googlefirebaseappcheckv1betaexchangerecaptchaenterprisetokenrequest`,
 			},
 		},
 		{
