@@ -3,6 +3,7 @@ package monitor
 import (
 	"errors"
 	"fmt"
+	"github.com/leakward/leakward/score"
 	"math"
 	"time"
 )
@@ -109,6 +110,10 @@ type Config struct {
 	// AlertScore is the score at which Monitor.Alert reports an event
 	// (default 50).
 	AlertScore int
+	// Levels maps scores to levels; the zero value means
+	// score.DefaultThresholds (the same levels as the rest of package
+	// score).
+	Levels score.Thresholds
 	// Classify maps Event.Op to a class when Event.Class is ClassAuto
 	// (default DefaultClassify). It must be safe for concurrent use and
 	// should not allocate.
@@ -135,6 +140,7 @@ type cfg struct {
 	crossF                   float32
 	dormant                  uint32
 	alert                    int
+	levels                   score.Thresholds
 	classify                 func(string) OpClass
 	w                        Weights
 }
@@ -270,6 +276,13 @@ func (c *Config) resolve() (cfg, error) {
 			return bad(f.name, f.v)
 		}
 		*f.dst = float32(f.v)
+	}
+	r.levels = c.Levels
+	if r.levels == (score.Thresholds{}) {
+		r.levels = score.DefaultThresholds()
+	}
+	if l := r.levels; !(0 <= l.Low && l.Low <= l.Medium && l.Medium <= l.High && l.High <= l.Critical && l.Critical <= 100) {
+		return bad("Levels", l)
 	}
 	if c.Classify != nil {
 		r.classify = c.Classify

@@ -25,8 +25,9 @@
 // # Signals and weights
 //
 // [Monitor.Observe] returns a [score.Result]: the points of the signals
-// that fired, capped at 100, the level (low from 20, medium from 40, high
-// from 60, critical from 80) and one reason per signal. [Monitor.Alert]
+// that fired, capped at 100, the level (by default the levels of package
+// score: low from 1, medium from 30, high from 55, critical from 80) and
+// one reason per signal. [Monitor.Alert]
 // reports a score of at least Config.AlertScore (default 50). Signals
 // marked "baseline" need an established baseline: by default 50 events
 // over at least 7 days.

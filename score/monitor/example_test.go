@@ -32,7 +32,7 @@ func Example() {
 		fmt.Printf("  %-26s %3d  %s\n", x.Code, x.Points, x.Text)
 	}
 	// Output:
-	// 55 medium true
+	// 55 high true
 	//   monitor.new-network         15  source network not seen before for this key
 	//   monitor.new-wide-network    20  source outside every address block this key has used
 	//   monitor.new-agent           20  client not seen before for this key

@@ -41,28 +41,6 @@ const (
 	textNewNetwork     = "source network not seen before for this key"
 )
 
-// Level thresholds on the 0–100 score.
-const (
-	lowScore      = 20
-	mediumScore   = 40
-	highScore     = 60
-	criticalScore = 80
-)
-
-func levelOf(s int) score.Level {
-	switch {
-	case s >= criticalScore:
-		return score.LevelCritical
-	case s >= highScore:
-		return score.LevelHigh
-	case s >= mediumScore:
-		return score.LevelMedium
-	case s >= lowScore:
-		return score.LevelLow
-	}
-	return score.LevelNone
-}
-
 // Event is one use of a key, as a gateway or service sees it.
 type Event struct {
 	// Key is the keyed fingerprint of the key used (see Fingerprint).
@@ -463,7 +441,7 @@ func (m *Monitor) Observe(e Event) score.Result {
 	}
 
 	x.r.Score = min(x.pts, 100)
-	x.r.Level = levelOf(x.r.Score)
+	x.r.Level = m.c.levels.Level(x.r.Score)
 	return x.r
 }
 

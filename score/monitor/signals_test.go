@@ -402,6 +402,8 @@ func TestConfigErrors(t *testing.T) {
 		{Config{Window: time.Millisecond}, "monitor: invalid config: Window 1ms out of range"},
 		{Config{BurstFactor: 0.5}, "monitor: invalid config: BurstFactor 0.5 out of range"},
 		{Config{Weights: &Weights{FanOut: 101}}, "monitor: invalid config: Weights 101 out of range"},
+		{Config{Levels: score.Thresholds{Low: 50, Medium: 40, High: 60, Critical: 80}},
+			"monitor: invalid config: Levels {50 40 60 80} out of range"},
 	}
 	for _, tt := range tests {
 		_, err := New(&tt.c)
