@@ -62,9 +62,11 @@
 // Each tracked key takes [BytesPerKey] (132) bytes, a 128-byte slot and a 4-byte tag: its recent 8 networks,
 // 4 wide blocks and 4 client products (each replaced by CLOCK), windows and
 // peaks, and a 64-bit linear-counting sketch of distinct networks in the
-// fan-out window. Keys live in a table of Config.MaxKeys slots in buckets
-// of 8; a new key in a full bucket evicts the least recently used
-// one, leaked keys last. Cross-key correlation keeps a table of
+// fan-out window. Keys live in a table of Config.MaxKeys slots; each key
+// may sit in either of two buckets of 8 (two-choice hashing: the table
+// holds over 95% of MaxKeys before it evicts), and a new key whose two
+// buckets are full evicts the least recently used of those 16 keys
+// (sampled LRU), leaked keys last. Cross-key correlation keeps a table of
 // Config.MaxNetworks networks ([BytesPerNetwork], 24, bytes each) with a
 // 64-bit sketch of distinct keys each. Nothing grows after [New].
 //

@@ -106,7 +106,7 @@ type slot struct {
 	hands     uint8 // CLOCK hands: nets (0–2), wide (3–4), agents (5–6)
 }
 
-const ways = 8 // slots per bucket; a bucket is the eviction sample
+const ways = 8 // slots per bucket; a key's two buckets are the eviction sample
 
 type keyShard struct {
 	mu        sync.Mutex
@@ -120,7 +120,7 @@ type keyShard struct {
 
 // Monitor turns a stream of key-usage events into per-event risk results
 // with reasons. It holds a fixed-size table of keys (MaxKeys, evicting the
-// least recently used key of a bucket of 8 when full, leaked keys last) and
+// least recently used of 16 candidate keys when full, leaked keys last) and
 // a fixed-size table of source networks.
 //
 // A Monitor is safe for concurrent use: keys and networks are split into
@@ -570,7 +570,7 @@ func (s *slot) seenAgent(a uint16) bool {
 
 // MarkLeaked records that the key id became known-leaked at time at (the
 // earliest mark wins). Every later event with the key scores CodeAfterLeak.
-// A leaked key is evicted only when every key in its bucket is leaked.
+// A leaked key is evicted only when every key in its two buckets is leaked.
 func (m *Monitor) MarkLeaked(id KeyID, at time.Time) {
 	kh := keyHash(&id)
 	sh := &m.keys[kh&m.kmask]
