@@ -1024,41 +1024,43 @@ func ValidateOpenSSHPrivateKey(secret []byte, m *Meta) bool {
 	return true
 }
 
-// ValidatePGPPrivateKey checks an OpenPGP armored private key block: the
-// armor body decodes, its first packet is a secret-key packet (tag 5), and
-// the CRC-24 checksum line, when present, matches.
+// ValidatePGPPrivateKey checks an OpenPGP armored private key: either the
+// whole block (from "-----BEGIN PGP PRIVATE KEY BLOCK-----") or only its
+// base64 data, as the pgp-private-key pattern reports it. The data must
+// decode, its first packet must be a secret-key packet (tag 5), and the
+// CRC-24 checksum line, when present, must match.
 func ValidatePGPPrivateKey(secret []byte, m *Meta) bool {
-	label, body, ok := gnPEMParts(secret)
-	if !ok || string(label) != "PGP PRIVATE KEY BLOCK" {
-		return false
-	}
-	// Skip the BEGIN line's terminator and the armor headers.
-	_, i := gnNextLine(body, 0)
-	if i > len(body) {
-		return false
-	}
-	// Headers end at the first blank line; without headers the blank
-	// line may be missing.
-	for j := i; j < len(body); {
-		line, next := gnNextLine(body, j)
-		if len(line) == 0 {
-			i = next
-			break
+	data := secret
+	if gnHasPrefixFold(secret, "-----begin ") {
+		label, body, ok := gnPEMParts(secret)
+		if !ok || string(label) != "PGP PRIVATE KEY BLOCK" {
+			return false
 		}
-		hasColon := false
-		for _, c := range line {
-			if c == ':' {
-				hasColon = true
+		// Skip the BEGIN line's terminator and the armor headers, which
+		// end at the first blank line (which may be missing without
+		// headers).
+		_, i := gnNextLine(body, 0)
+		for j := i; j < len(body); {
+			line, next := gnNextLine(body, j)
+			if len(line) == 0 {
+				i = next
 				break
 			}
+			hasColon := false
+			for _, c := range line {
+				if c == ':' {
+					hasColon = true
+					break
+				}
+			}
+			if !hasColon {
+				break
+			}
+			j = next
+			i = next
 		}
-		if !hasColon {
-			break
-		}
-		j = next
-		i = next
+		data = body[i:]
 	}
-	data := body[i:]
 	// Split off the "=XXXX" checksum line.
 	var want uint32
 	haveSum := false

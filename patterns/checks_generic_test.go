@@ -301,6 +301,8 @@ func TestValidatePGPPrivateKey(t *testing.T) {
 		{"no checksum", gnPGP("", false), true, false},
 		{"escaped", strings.ReplaceAll(good, "\n", `\n`), true, true},
 		{"public key packet", strings.Replace(good, "xW", "xm", 1), false, false},
+		{"data only", good[strings.Index(good, "\n\n")+2 : strings.Index(good, "\n-----END")], true, true},
+		{"escaped data only", strings.ReplaceAll(good[strings.Index(good, "\n\n")+2:strings.Index(good, "\n-----END")], "\n", `\n`), true, true},
 	}
 	for _, tt := range tests {
 		var m Meta

@@ -133,12 +133,16 @@ func genericPatterns() []Pattern {
 			Severity:    SeverityHigh,
 			Confidence:  ConfidenceDistinctive,
 			Keywords:    []string{"BEGIN PGP PRIVATE KEY BLOCK"},
-			Regex:       `-----BEGIN PGP PRIVATE KEY BLOCK-----[\s\S]{40,12000}?-----END PGP PRIVATE KEY BLOCK-----`,
-			MaxLen:      12288,
-			Validate:    ValidatePGPPrivateKey,
+			// The secret is the armored data (with its checksum line), not the
+			// BEGIN line and armor headers: a Comment header is free text.
+			Regex: `-----BEGIN PGP PRIVATE KEY BLOCK-----(?:` + armorNL + `[A-Za-z][A-Za-z0-9-]{0,40}:[^\r\n\\]{0,200}){0,10}` + armorNL + `(?:[ \t]*` + armorNL + `)?` +
+				`(?<secret>[A-Za-z0-9+/](?:[A-Za-z0-9+/= \t\r\n]|\\{1,2}[rn]){40,12000}?)[ \t]*` + armorNL + `[ \t]*-----END PGP PRIVATE KEY BLOCK-----`,
+			MaxLen:   12288,
+			Validate: ValidatePGPPrivateKey,
 			Examples: []string{
 				"-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nxXgEQXWOrxQNKfS4nYQm6uHs9hKK/jHAPVHFtjk77LUQT3Zs3HXY2G98n6qvg8f2\nwdFSdfMI+fqHeOY3O/31WEjEGueIYjJ6XAejPJo9FixaOhdcbal7DBUQtEyh5n1l\nLO/5Z2bcNI9GShlmqoNB4K9O74VAsdHCWdHNHUNJIFNpZ25pbmcgPGNpQGJ1aWxk\nLmludmFsaWQ+\n=C37r\n-----END PGP PRIVATE KEY BLOCK-----\n",
 				`GPG_SIGNING_KEY: "-----BEGIN PGP PRIVATE KEY BLOCK-----\nComment: CI signing key\n\nxXgEQXWOrxQNKfS4nYQm6uHs9hKK/jHAPVHFtjk77LUQT3Zs3HXY2G98n6qvg8f2\nwdFSdfMI+fqHeOY3O/31WEjEGueIYjJ6XAejPJo9FixaOhdcbal7DBUQtEyh5n1l\nLO/5Z2bcNI9GShlmqoNB4K9O74VAsdHCWdHNHUNJIFNpZ25pbmcgPGNpQGJ1aWxk\nLmludmFsaWQ+\n=C37r\n-----END PGP PRIVATE KEY BLOCK-----"`,
+				`GPG_SIGNING_KEY: "-----BEGIN PGP PRIVATE KEY BLOCK-----\nComment: ci@example.com\n\nxXgEQXWOrxQNKfS4nYQm6uHs9hKK/jHAPVHFtjk77LUQT3Zs3HXY2G98n6qvg8f2\nwdFSdfMI+fqHeOY3O/31WEjEGueIYjJ6XAejPJo9FixaOhdcbal7DBUQtEyh5n1l\nLO/5Z2bcNI9GShlmqoNB4K9O74VAsdHCWdHNHUNJIFNpZ25pbmcgPGNpQGJ1aWxk\nLmludmFsaWQ+\n=C37r\n-----END PGP PRIVATE KEY BLOCK-----"`,
 			},
 			NonExamples: []string{
 				// Wrong armor checksum.
@@ -426,6 +430,9 @@ func genericPatterns() []Pattern {
 		},
 	}
 }
+
+// armorNL is a line break as written or escaped (\n, \r\n, \\n).
+const armorNL = `(?:\r?\n|\\{1,2}(?:r\\{1,2})?n)`
 
 // k8sValue is a padded base64 Secret value.
 const k8sValue = `[A-Za-z0-9+/]{2,4096}={0,2}`
