@@ -24,6 +24,7 @@ type config struct {
 	out      string
 	corpus   string
 	sizeMB   int
+	labelMB  int
 	budget   time.Duration
 	count    int
 	big      bool
@@ -34,7 +35,8 @@ func main() {
 	var c config
 	flag.StringVar(&c.out, "o", "", "also write the report to this file (e.g. RESULTS.md)")
 	flag.StringVar(&c.corpus, "corpus", "", "also measure throughput on this file")
-	flag.IntVar(&c.sizeMB, "size", 4, "size of each generated input, in MiB")
+	flag.IntVar(&c.sizeMB, "size", 2, "size of each generated throughput input, in MiB")
+	flag.IntVar(&c.labelMB, "label-size", 8, "size of the labelled input of the recall and precision section, in MiB")
 	flag.DurationVar(&c.budget, "budget", 400*time.Millisecond, "time spent on each throughput figure")
 	flag.IntVar(&c.count, "count", 1, "repetitions per figure; the best is kept")
 	flag.BoolVar(&c.big, "big", false, "add 64 MiB buffers and a 100M-key leak store (slow, needs ~1 GB of memory)")
@@ -47,8 +49,8 @@ func main() {
 }
 
 func run(c config) error {
-	if c.sizeMB < 1 || c.count < 1 || c.budget <= 0 {
-		return fmt.Errorf("benchmarks: -size, -count and -budget must be positive")
+	if c.sizeMB < 1 || c.labelMB < 1 || c.count < 1 || c.budget <= 0 {
+		return fmt.Errorf("benchmarks: -size, -label-size, -count and -budget must be positive")
 	}
 	start := time.Now()
 	env, err := setup(c)

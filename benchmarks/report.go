@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -43,6 +44,7 @@ type environment struct {
 
 	results  map[string]measurement // by scanner name + mode + input name
 	accuracy *accuracyResult
+	costs    []patternCost // each pattern alone on the clean input, slowest first
 }
 
 type accuracyResult struct {
@@ -78,10 +80,17 @@ func setup(c config) (*environment, error) {
 	env.alternation = naiveAlternation(env.catalog)
 	env.samples, env.skipped = prepareSamples(env.catalog)
 	size := c.sizeMB << 20
-	progress("generating %d MiB inputs", c.sizeMB)
+	progress("generating inputs")
 	env.clean = newInput("clean", testlog.Generate(size, 1, 0, nil))
-	env.lab = genLabelled(size, 2, secretEvery, decoyEvery, env.samples)
-	env.secrets = newInput("secrets", env.lab.data)
+	// The throughput input with secrets is the start of the labelled input.
+	env.lab = genLabelled(max(size, c.labelMB<<20), 2, secretEvery, decoyEvery, env.samples)
+	cut := len(env.lab.data)
+	if size < cut {
+		if nl := bytes.IndexByte(env.lab.data[size:], '\n'); nl >= 0 {
+			cut = size + nl + 1
+		}
+	}
+	env.secrets = newInput("secrets", env.lab.data[:cut])
 	return env, nil
 }
 
@@ -109,16 +118,19 @@ func (r *report) header(env *environment, c config) {
 	fmt.Fprintf(h, "| leakward | default catalog, %d patterns, decode depth %d |\n", len(env.catalog), detect.DefaultDecodeDepth)
 	fmt.Fprintf(h, "| gitleaks | %s as a library, default config (%d rules, %d keywords), decode depth %d (library default) |\n",
 		glVersion, len(env.gl.Config.Rules), len(env.gl.Config.Keywords), env.gl.MaxDecodeDepth)
-	fmt.Fprintf(h, "| inputs | %s clean generated log; %s generated log with a catalog example every %d lines (%d secrets) and a decoy every %d lines |\n",
-		mib(len(env.clean.data)), mib(len(env.secrets.data)), secretEvery, len(env.lab.labels), decoyEvery)
+	fmt.Fprintf(h, "| inputs | throughput: %s clean generated log, and %s generated log with a catalog example every %d lines and a decoy every %d lines; recall and precision: %s of the latter (%d secrets) |\n",
+		mib(len(env.clean.data)), mib(len(env.secrets.data)), secretEvery, decoyEvery, mib(len(env.lab.data)), len(env.lab.labels))
 	fmt.Fprintf(h, "| timing | best of %d; %s per figure; MB = 10⁶ bytes |\n\n", c.count, c.budget)
 	fmt.Fprintf(h, "The machine is shared and noisy: read the ratios, which are measured in the same run on the same bytes, rather than the absolute figures.\n\n")
 }
 
 func flagsString(c config) string {
 	var parts []string
-	if c.sizeMB != 4 {
+	if c.sizeMB != 2 {
 		parts = append(parts, fmt.Sprintf("-size %d", c.sizeMB))
+	}
+	if c.labelMB != 8 {
+		parts = append(parts, fmt.Sprintf("-label-size %d", c.labelMB))
 	}
 	if c.budget != 400*time.Millisecond {
 		parts = append(parts, "-budget "+c.budget.String())
@@ -511,6 +523,7 @@ func (r *report) perPattern(env *environment, c config) error {
 	if err != nil {
 		return err
 	}
+	env.costs = costs
 	r.writeCosts(&r.body, env, costs, "the clean generated log")
 	return nil
 }
@@ -606,6 +619,14 @@ func (r *report) summary(env *environment) {
 		fmt.Fprintf(h, "| precision higher | leakward %s (%d false), gitleaks %s (%d false), all findings | %s |\n", pct(a.lwAll.precision()), a.lwAll.fp, pct(a.glAll.precision()), a.glAll.fp, verdict)
 	}
 	fmt.Fprintf(h, "\n")
+	if len(env.costs) > 1 {
+		top, floor := env.costs[0], env.costs[len(env.costs)-1]
+		fmt.Fprintf(h, "Slowest pattern on clean logs, compiled alone: **%s**, %.2f ms/MB (%s MB/s), against %.2f ms/MB for the cheapest", top.id, top.nsPerMB/1e6, mbps(1e3/(top.nsPerMB/1e6)), floor.nsPerMB/1e6)
+		if full := get("leakward", "64 KiB chunk", "clean"); full.single > 0 {
+			fmt.Fprintf(h, " and %.2f ms/MB for the full detector", 1e3/full.single)
+		}
+		fmt.Fprintf(h, "; next: %s (%.2f ms/MB).\n\n", env.costs[1].id, env.costs[1].nsPerMB/1e6)
+	}
 }
 
 func ratioOf(a, b float64) float64 {
