@@ -14,7 +14,7 @@ import (
 // maxRegion bounds the text one regex search runs over. Windows of nearby
 // keywords of one pattern are merged up to this size; a longer run of
 // keywords is split into overlapping regions.
-const maxRegion = 64 << 10
+const maxRegion = 8 << 10
 
 // maxPooledCap is the largest scratch capacity kept in the pool after a
 // call, so that one hostile input does not pin memory.
@@ -178,7 +178,7 @@ func (d *Detector) runRegion(st *state, c *compiled, src []byte, lo, hi int, hit
 func (d *Detector) judge(st *state, c *compiled, src []byte, ss, se, ms, me int) (Finding, bool) {
 	secret := src[ss:se]
 	p := &c.p
-	if isPlaceholder(secret) {
+	if knownDocValues[string(secret)] {
 		return Finding{}, false
 	}
 	ent := patterns.Entropy(secret)
@@ -195,6 +195,12 @@ func (d *Detector) judge(st *state, c *compiled, src []byte, ss, se, ms, me int)
 			return Finding{}, false
 		}
 		validated = meta.Structured
+	}
+	// A checksum or parsed structure outweighs placeholder words inside a
+	// long structured secret (a key name "dummy" inside a manifest, a
+	// comment inside a key file); short validated values are still checked.
+	if (!validated || len(secret) <= 128) && isPlaceholder(secret) {
+		return Finding{}, false
 	}
 	conf := p.Confidence
 	if p.Uncertain && conf > patterns.ConfidenceGeneric {
