@@ -23,16 +23,19 @@
 //
 // # Cost
 //
-// A message or string field without secrets costs one scan and no
-// allocation. An entry in which something is redacted allocates the new
-// strings and one copy of the field slice. A Stringer is called once and its
+// Each message and string field is scanned once: the detector writes its
+// redaction into a pooled buffer, which is compared with the input. A clean
+// entry allocates nothing; an entry in which something is redacted allocates
+// the new strings and one copy of the field slice. A Stringer is called once and its
 // result logged as a string; an error whose text holds a secret is logged as
 // its redacted text only (without the verbose form zap adds for errors that
 // implement fmt.Formatter). Reflected fields are encoded twice when clean.
 package leakwardzap
 
 import (
+	"bytes"
 	"fmt"
+	"sync"
 
 	"go.uber.org/zap/zapcore"
 
@@ -45,12 +48,13 @@ import (
 type Core struct {
 	inner zapcore.Core
 	det   *detect.Detector
+	bufs  *sync.Pool // of *[]byte, shared by the Cores With derives
 }
 
 // NewCore returns a Core that redacts with d and writes to inner. Build d
 // once (detect.New) and share it: it is safe for concurrent use.
 func NewCore(inner zapcore.Core, d *detect.Detector) *Core {
-	return &Core{inner: inner, det: d}
+	return &Core{inner: inner, det: d, bufs: &sync.Pool{New: func() any { return new([]byte) }}}
 }
 
 // Enabled reports whether the wrapped core logs at level.
@@ -58,7 +62,7 @@ func (c *Core) Enabled(level zapcore.Level) bool { return c.inner.Enabled(level)
 
 // With redacts fields once and returns a Core whose wrapped core carries them.
 func (c *Core) With(fields []zapcore.Field) zapcore.Core {
-	return &Core{inner: c.inner.With(c.redactFields(fields)), det: c.det}
+	return &Core{inner: c.inner.With(c.redactFields(fields)), det: c.det, bufs: c.bufs}
 }
 
 // Check adds c to ce when the wrapped core logs at the entry's level, so
@@ -85,12 +89,31 @@ func (c *Core) Sync() error { return c.inner.Sync() }
 // redact returns the redaction of s and true, or false when s holds no
 // secret.
 func (c *Core) redact(s string) (string, bool) {
-	b := bytesOf(s)
-	if c.det.Scan(b) == nil {
-		return "", false
-	}
-	return string(c.det.Redact(nil, b)), true
+	out, ok := c.redactBytes(bytesOf(s))
+	return string(out), ok
 }
+
+// redactBytes returns the redaction of b in a new slice and true, or false
+// when b holds no secret. It scans b once: Redact writes into a pooled
+// buffer, and only a changed result is copied out.
+func (c *Core) redactBytes(b []byte) ([]byte, bool) {
+	bp := c.bufs.Get().(*[]byte)
+	buf := c.det.Redact((*bp)[:0], b)
+	var out []byte
+	changed := !bytes.Equal(buf, b)
+	if changed {
+		out = bytes.Clone(buf)
+	}
+	if cap(buf) <= maxPooledBytes {
+		*bp = buf
+	}
+	c.bufs.Put(bp)
+	return out, changed
+}
+
+// maxPooledBytes bounds the buffers kept for reuse, so that one huge entry
+// does not pin its buffer.
+const maxPooledBytes = 64 << 10
 
 // redactFields returns fields with secrets redacted, copying the slice on the
 // first change only.
@@ -120,9 +143,11 @@ func (c *Core) redactField(f zapcore.Field) (zapcore.Field, bool) {
 			return f, true
 		}
 	case zapcore.ByteStringType:
-		if b, ok := f.Interface.([]byte); ok && c.det.Scan(b) != nil {
-			f.Interface = c.det.Redact(nil, b)
-			return f, true
+		if b, ok := f.Interface.([]byte); ok {
+			if r, changed := c.redactBytes(b); changed {
+				f.Interface = r
+				return f, true
+			}
 		}
 	case zapcore.StringerType:
 		s, ok := callString(f.Interface)
@@ -143,7 +168,7 @@ func (c *Core) redactField(f zapcore.Field) (zapcore.Field, bool) {
 			return f, false
 		}
 		r, changed := c.redact(msg)
-		if !changed && c.det.Scan(bytesOf(verbose)) == nil {
+		if !changed && (verbose == "" || c.det.Scan(bytesOf(verbose)) == nil) {
 			return f, false
 		}
 		if !changed {

@@ -43,8 +43,8 @@ func (e objectEncoder) AddString(key, value string) {
 }
 
 func (e objectEncoder) AddByteString(key string, value []byte) {
-	if e.c.det.Scan(value) != nil {
-		value = e.c.det.Redact(nil, value)
+	if r, ok := e.c.redactBytes(value); ok {
+		value = r
 	}
 	e.ObjectEncoder.AddByteString(key, value)
 }
@@ -79,8 +79,8 @@ func (e arrayEncoder) AppendString(value string) {
 }
 
 func (e arrayEncoder) AppendByteString(value []byte) {
-	if e.c.det.Scan(value) != nil {
-		value = e.c.det.Redact(nil, value)
+	if r, ok := e.c.redactBytes(value); ok {
+		value = r
 	}
 	e.ArrayEncoder.AppendByteString(value)
 }
@@ -105,8 +105,9 @@ func (e arrayEncoder) AppendArray(m zapcore.ArrayMarshaler) error {
 // holds a secret.
 func (c *Core) redactReflected(v any) (string, bool) {
 	j, err := json.Marshal(v)
-	if err != nil || c.det.Scan(j) == nil {
+	if err != nil {
 		return "", false
 	}
-	return string(c.det.Redact(nil, j)), true
+	r, ok := c.redactBytes(j)
+	return string(r), ok
 }
