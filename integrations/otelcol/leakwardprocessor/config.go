@@ -163,11 +163,15 @@ func (c *Config) Validate() error {
 // store are read, the detector is compiled.
 type settings struct {
 	det       *detect.Detector
+	mask      detect.MaskStyle
 	store     *leakstore.Store
 	body      bool
 	attrs     bool
 	resource  bool
 	summary   string // summary prefix with a final '.', or "" when off
+	// summaryKeys maps each enabled pattern id to its summary attribute
+	// name, and "" to the total's, so that naming them allocates nothing.
+	summaryKeys map[string]string
 	leakedKey string
 }
 
@@ -198,12 +202,17 @@ func (c *Config) resolve() (*settings, error) {
 	}
 	s := &settings{
 		det:      det,
+		mask:     maskStyles[c.Mask],
 		body:     slices.Contains(c.Fields, FieldBody),
 		attrs:    slices.Contains(c.Fields, FieldAttributes),
 		resource: slices.Contains(c.Fields, FieldResource),
 	}
 	if c.Summary.Enabled {
 		s.summary = c.Summary.Prefix + "."
+		s.summaryKeys = map[string]string{"": s.summary + "total"}
+		for _, id := range det.PatternIDs() {
+			s.summaryKeys[id] = s.summary + id
+		}
 	}
 	if c.Store.File != "" {
 		var ro leakstore.ReadOptions
@@ -224,6 +233,8 @@ func (c *Config) resolve() (*settings, error) {
 	}
 	return s, nil
 }
+
+var maskStyles = map[string]detect.MaskStyle{MaskID: detect.MaskID, MaskPrefix: detect.MaskPrefix, MaskFingerprint: detect.MaskFingerprint}
 
 // disabled returns the ids to turn off: Disable, plus every catalog id not in
 // Enable when Enable is set.

@@ -1,6 +1,7 @@
 package leakwardprocessor
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"sync"
@@ -16,11 +17,13 @@ import (
 // per-call state lives in a pooled scratch.
 type redactor struct {
 	*settings
-	pool sync.Pool
+	// counted is true when findings must be known (summary or store).
+	counted bool
+	pool    sync.Pool
 }
 
 func newRedactor(s *settings) *redactor {
-	r := &redactor{settings: s}
+	r := &redactor{settings: s, counted: s.summary != "" || s.store != nil}
 	r.pool.New = func() any { return new(scratch) }
 	return r
 }
@@ -142,10 +145,10 @@ func (r *redactor) annotate(s *scratch, m pcommon.Map) {
 		})
 		var total int64
 		for _, c := range s.counts {
-			m.PutInt(r.summary+c.id, c.n)
+			m.PutInt(r.summaryKeys[c.id], c.n)
 			total += c.n
 		}
-		m.PutInt(r.summary+"total", total)
+		m.PutInt(r.summaryKeys[""], total)
 	}
 	if s.leaked {
 		m.PutBool(r.leakedKey, true)
@@ -182,10 +185,16 @@ func (r *redactor) value(s *scratch, v pcommon.Value) {
 }
 
 // redact returns the redaction of src in s.buf and true, or false when src
-// holds no secret. src is only read. Text without secrets costs one scan
-// and no allocation; text with secrets is scanned again by Redact, which
-// writes the masks.
+// holds no secret. src is only read, and scanned once: without summary or
+// store, Redact writes the masks and its result is compared with src;
+// otherwise Scan finds the secrets, which are tallied, and the masks are
+// written from the findings (see mask). Text without secrets allocates
+// nothing.
 func (r *redactor) redact(s *scratch, src []byte) ([]byte, bool) {
+	if !r.counted {
+		s.buf = r.det.Redact(s.buf[:0], src)
+		return s.buf, !bytes.Equal(s.buf, src)
+	}
 	s.findings = r.det.AppendScan(s.findings[:0], src)
 	if len(s.findings) == 0 {
 		return nil, false
@@ -196,6 +205,29 @@ func (r *redactor) redact(s *scratch, src []byte) ([]byte, bool) {
 			s.leaked = true
 		}
 	}
-	s.buf = r.det.Redact(s.buf[:0], src)
+	if r.mask == detect.MaskPrefix {
+		s.buf = r.det.Redact(s.buf[:0], src)
+		return s.buf, true
+	}
+	buf, at := s.buf[:0], 0
+	for _, f := range s.findings {
+		buf = append(buf, src[at:f.Start]...)
+		buf = r.appendMask(buf, f, src)
+		at = f.End
+	}
+	s.buf = append(buf, src[at:]...)
 	return s.buf, true
+}
+
+// appendMask appends the mask the detector's Redact writes for f with mask
+// styles MaskID and MaskFingerprint; a test checks that both agree on the
+// whole catalog.
+func (r *redactor) appendMask(dst []byte, f detect.Finding, src []byte) []byte {
+	dst = append(dst, "[REDACTED:"...)
+	dst = append(dst, f.PatternID...)
+	if r.mask == detect.MaskFingerprint {
+		dst = append(dst, ":hmac="...)
+		dst = append(dst, r.det.Fingerprint(f.Secret(src))...)
+	}
+	return append(dst, ']')
 }

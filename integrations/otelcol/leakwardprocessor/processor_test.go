@@ -181,20 +181,22 @@ func TestLogsCatalogSamples(t *testing.T) {
 	require.NotEmpty(t, samples)
 	ld := plog.NewLogs()
 	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
-	var secrets []string
 	for _, s := range samples {
 		lrs.AppendEmpty().Body().SetStr(s.Text)
 		lrs.AppendEmpty().Attributes().PutStr("line", s.Text)
-		secrets = append(secrets, s.Secrets...)
 	}
 	p, sink := newLogs(t, createDefaultConfig())
 	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
 	got := sink.AllLogs()[0]
 	assert.Equal(t, 2*len(samples), got.LogRecordCount(), "records out")
-	assertNoSecret(t, allLogStrings(got), secrets)
 	out := got.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
 	for i, s := range samples {
-		v, ok := out.At(2 * i).Attributes().Get("leakward.redacted." + s.PatternID)
+		body, attr := out.At(2*i), out.At(2*i+1)
+		strs := map[string]string{}
+		strs[s.PatternID+" body"] = body.Body().Str()
+		mapStrs(s.PatternID+" attributes", attr.Attributes(), strs)
+		assertNoSecret(t, strs, s.Secrets)
+		v, ok := body.Attributes().Get("leakward.redacted." + s.PatternID)
 		assert.True(t, ok && v.Int() >= 1, "summary of the %s sample names its pattern", s.PatternID)
 	}
 }
@@ -221,9 +223,11 @@ func TestLogsSummaryOff(t *testing.T) {
 	require.NoError(t, p.ConsumeLogs(context.Background(), testLogs(tok)))
 	got := sink.AllLogs()[0]
 	assertNoSecret(t, allLogStrings(got), tok)
-	r0 := got.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
-	_, ok := r0.Attributes().Get("leakward.redacted.total")
+	lrs := got.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+	_, ok := lrs.At(0).Attributes().Get("leakward.redacted.total")
 	assert.False(t, ok, "no summary when disabled")
+	assert.Equal(t, "GET /healthz 200 1ms", lrs.At(2).Body().Str(), "clean record body")
+	assert.Equal(t, map[string]any{"user": "alice"}, lrs.At(2).Attributes().AsRaw(), "clean record attributes")
 }
 
 func TestLogsDisable(t *testing.T) {
@@ -353,4 +357,49 @@ func TestLogsConcurrent(t *testing.T) {
 			assert.NotContains(t, s, "ghp_", "%s keeps a token prefix", path)
 		}
 	}
+}
+
+// TestMasksMatchRedact checks that the masks the processor writes from
+// findings are byte for byte what the detector's Redact writes, over the
+// catalog samples and generated tokens, for each mask style.
+func TestMasksMatchRedact(t *testing.T) {
+	t.Setenv("LW_TEST_FP_KEY", "0123456789abcdef-test-key")
+	det, err := detect.New(patterns.Default())
+	require.NoError(t, err)
+	var texts []string
+	for _, s := range vectors.Samples(det) {
+		texts = append(texts, s.Text, "prefix "+s.Text+" suffix "+s.Text)
+	}
+	for _, tok := range tokens(8, 5) {
+		texts = append(texts, tok, "a="+tok+" b="+tok)
+	}
+	for _, mask := range []string{MaskID, MaskPrefix, MaskFingerprint} {
+		cfg := createDefaultConfig()
+		cfg.Mask = mask
+		if mask == MaskFingerprint {
+			cfg.FingerprintKeyEnv = "LW_TEST_FP_KEY"
+		}
+		s, err := cfg.resolve()
+		require.NoError(t, err, mask)
+		r := newRedactor(s)
+		sc := new(scratch)
+		for i, text := range texts {
+			got, ok := r.redact(sc, []byte(text))
+			require.True(t, ok, "mask %s: text %d has a secret", mask, i)
+			want := s.det.Redact(nil, []byte(text))
+			// Compare without printing either side: a wrong span could
+			// leave secret bytes in got.
+			assert.True(t, string(want) == string(got), "mask %s: text %d: got %d bytes, want %d, first difference at byte %d",
+				mask, i, len(got), len(want), firstDiff(got, want))
+		}
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }

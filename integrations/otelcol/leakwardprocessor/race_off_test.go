@@ -1,0 +1,5 @@
+//go:build !race
+
+package leakwardprocessor
+
+const raceEnabled = false
