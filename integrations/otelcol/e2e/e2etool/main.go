@@ -229,6 +229,10 @@ func check(path, also string, in *input, stdout io.Writer) error {
 			problems = append(problems, "…")
 		}
 	}
+	n := bytes.Count(in.text, []byte("\n"))
+	if len(recs) != n {
+		fail("%d records out, %d lines in", len(recs), n)
+	}
 	// No secret in the raw file, nor in any decoded string (JSON escaping
 	// could hide one from the raw search).
 	for _, s := range in.secrets {
@@ -280,14 +284,10 @@ func check(path, also string, in *input, stdout io.Writer) error {
 			markedLines++
 		}
 	}
-	n := bytes.Count(in.text, []byte("\n"))
 	for i := range n {
 		if count[i] != 1 {
 			fail("record %d appears %d times", i, count[i])
 		}
-	}
-	if len(recs) != n {
-		fail("%d records out, %d lines in", len(recs), n)
 	}
 	fmt.Fprintf(stdout, "check: %d records in, %d out, %d redacted, %d marked known-leaked, %d distinct secrets searched\n",
 		n, len(recs), redactedLines, markedLines, len(in.secrets))
