@@ -134,6 +134,9 @@ func (c *Config) Validate() error {
 			bad("disable: no pattern has id %q", id)
 		}
 	}
+	if len(c.Enable) > 0 && !slices.ContainsFunc(c.Enable, func(id string) bool { return !slices.Contains(c.Disable, id) }) {
+		bad("enable and disable leave no pattern on")
+	}
 	if len(c.Fields) == 0 {
 		bad("fields is empty: name at least one of %q, %q, %q", FieldBody, FieldAttributes, FieldResource)
 	}

@@ -61,6 +61,9 @@ func TestConfigValidate(t *testing.T) {
 		{"key without fingerprint", func(c *Config) { c.FingerprintKeyEnv = "K" }, `fingerprint_key_env and fingerprint_key_file need mask "fingerprint", mask is "id"`},
 		{"unknown enable id", func(c *Config) { c.Enable = []string{"no-such-id"} }, `enable: no pattern has id "no-such-id"`},
 		{"unknown disable id", func(c *Config) { c.Disable = []string{"nope"} }, `disable: no pattern has id "nope"`},
+		{"nothing left on", func(c *Config) {
+			c.Enable, c.Disable = []string{"github-pat-classic"}, []string{"github-pat-classic", "aws-access-key-id"}
+		}, `enable and disable leave no pattern on`},
 		{"no fields", func(c *Config) { c.Fields = nil }, `fields is empty`},
 		{"unknown field", func(c *Config) { c.Fields = []string{"body", "headers"} }, `fields: "headers" is not one of "body", "attributes", "resource"`},
 		{"field twice", func(c *Config) { c.Fields = []string{"body", "body"} }, `fields: "body" is listed twice`},
