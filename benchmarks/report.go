@@ -510,7 +510,7 @@ func perPatternCosts(env *environment, in input, budget time.Duration) ([]patter
 		if err != nil {
 			return nil, fmt.Errorf("benchmarks: pattern %s: %w", p.ID, err)
 		}
-		m := measure(leakwardScanner("leakward", d, "buffer"), in, budget, 1, false)
+		m := measure(leakwardScanner("leakward", d, "buffer"), in, budget, 2, false)
 		out = append(out, patternCost{id: p.ID, nsPerMB: 1e9 / m.single, findings: m.findings})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].nsPerMB > out[j].nsPerMB })
@@ -525,6 +525,65 @@ func (r *report) perPattern(env *environment, c config) error {
 	}
 	env.costs = costs
 	r.writeCosts(&r.body, env, costs, "the clean generated log")
+	if err := r.withoutSlowest(env, c, costs); err != nil {
+		return err
+	}
+	progress("timing each pattern alone on the input with secrets")
+	sc, err := perPatternCosts(env, env.secrets, min(c.budget, 100*time.Millisecond))
+	if err != nil {
+		return err
+	}
+	r.writeCosts(&r.body, env, sc, "the generated log with secrets")
+	return nil
+}
+
+// withoutSlowest times the full detector with the slowest patterns
+// disabled, one at a time and together, to show what each costs in
+// company.
+func (r *report) withoutSlowest(env *environment, c config, costs []patternCost) error {
+	b := &r.body
+	fmt.Fprintf(b, "The full detector with the slowest patterns disabled (`detect.WithDisabled`), 64 KiB chunks, one goroutine, clean generated log:\n\n")
+	fmt.Fprintf(b, "| disabled | MB/s | secrets MB/s |\n|---|--:|--:|\n")
+	var ids []string
+	for _, pc := range costs[:min(3, len(costs))] {
+		ids = append(ids, pc.id)
+	}
+	sets := [][]string{nil}
+	for _, id := range ids {
+		sets = append(sets, []string{id})
+	}
+	if len(ids) > 1 {
+		sets = append(sets, ids)
+	}
+	var noDecode string
+	for i, set := range sets {
+		opts := []detect.Option{detect.WithDisabled(set...)}
+		name := "none"
+		if len(set) > 0 {
+			name = strings.Join(set, ", ")
+		}
+		if i == 0 {
+			// The same with decoding off, to show what nested encodings cost.
+			d, err := detect.New(env.catalog, detect.WithDecodeDepth(0))
+			if err != nil {
+				return fmt.Errorf("benchmarks: decode depth 0: %w", err)
+			}
+			s := leakwardScanner("leakward", d, "64 KiB chunk")
+			mc := measure(s, env.clean, c.budget, c.count, false)
+			ms := measure(s, env.secrets, c.budget, c.count, false)
+			noDecode = fmt.Sprintf("| none, decode depth 0 | %s | %s |\n", mbps(mc.single), mbps(ms.single))
+		}
+		d, err := detect.New(env.catalog, opts...)
+		if err != nil {
+			return fmt.Errorf("benchmarks: disabling %v: %w", set, err)
+		}
+		progress("full detector without %v", set)
+		s := leakwardScanner("leakward", d, "64 KiB chunk")
+		mc := measure(s, env.clean, c.budget, c.count, false)
+		ms := measure(s, env.secrets, c.budget, c.count, false)
+		fmt.Fprintf(b, "| %s | %s | %s |\n", name, mbps(mc.single), mbps(ms.single))
+	}
+	fmt.Fprintf(b, "%s\n", noDecode)
 	return nil
 }
 
@@ -534,9 +593,12 @@ func (r *report) writeCosts(b *strings.Builder, env *environment, costs []patter
 		sum += pc.nsPerMB
 	}
 	full := env.results["leakward|64 KiB chunk|clean"]
+	if what == "the generated log with secrets" {
+		full = env.results["leakward|64 KiB chunk|secrets"]
+	}
 	fmt.Fprintf(b, "## Where leakward's time goes (%s)\n\n", what)
 	fmt.Fprintf(b, "Each pattern compiled alone into its own detector and timed on the whole input, one goroutine. Each figure includes the fixed cost of one prefilter pass, so the sum over-counts; the ranking shows which patterns cost more than that pass. Sum of all %d: %.2f ms/MB", len(costs), sum/1e6)
-	if full.single > 0 && what == "the clean generated log" {
+	if full.single > 0 && strings.HasPrefix(what, "the ") {
 		fmt.Fprintf(b, "; the full detector: %.2f ms/MB", 1e3/full.single)
 	}
 	fmt.Fprintf(b, ". Cheapest pattern: %.3f ms/MB.\n\n", costs[len(costs)-1].nsPerMB/1e6)
