@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/leakward/leakward/detect"
 	"github.com/leakward/leakward/patterns"
@@ -68,6 +69,10 @@ type Config struct {
 	Store StoreConfig `mapstructure:"store"`
 	// Summary configures the attributes that count redactions.
 	Summary SummaryConfig `mapstructure:"summary"`
+	// MatchTimeout bounds each regex search of the detector; zero means
+	// detect.DefaultMatchTimeout. A search that times out is a miss, so a
+	// collector on starved CPUs may want more.
+	MatchTimeout time.Duration `mapstructure:"match_timeout"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -150,6 +155,9 @@ func (c *Config) Validate() error {
 			bad("fields: %q is listed twice", f)
 		}
 	}
+	if c.MatchTimeout < 0 {
+		bad("match_timeout %v is negative", c.MatchTimeout)
+	}
 	if c.Store.PepperFile != "" && c.Store.File == "" {
 		bad("store: pepper_file is set but file is not")
 	}
@@ -195,6 +203,9 @@ func (c *Config) resolve() (*settings, error) {
 		}
 		opts = append(opts, detect.WithMask(detect.MaskFingerprint), detect.WithFingerprintKey(key))
 		clear(key)
+	}
+	if c.MatchTimeout > 0 {
+		opts = append(opts, detect.WithMatchTimeout(c.MatchTimeout))
 	}
 	if off := c.disabled(); len(off) > 0 {
 		opts = append(opts, detect.WithDisabled(off...))

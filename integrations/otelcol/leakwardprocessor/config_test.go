@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,6 +27,7 @@ func TestConfigUnmarshal(t *testing.T) {
 		"fields":              []any{"body"},
 		"store":               map[string]any{"file": "/tmp/x.lwl"},
 		"summary":             map[string]any{"prefix": "sec"},
+		"match_timeout":       "250ms",
 	})
 	cfg := createDefaultConfig()
 	require.NoError(t, cm.Unmarshal(cfg))
@@ -36,6 +38,7 @@ func TestConfigUnmarshal(t *testing.T) {
 	want.Fields = []string{FieldBody}
 	want.Store.File = "/tmp/x.lwl"
 	want.Summary.Prefix = "sec"
+	want.MatchTimeout = 250 * time.Millisecond
 	assert.Equal(t, want, cfg)
 	assert.NoError(t, cfg.Validate())
 }
@@ -64,6 +67,7 @@ func TestConfigValidate(t *testing.T) {
 		{"nothing left on", func(c *Config) {
 			c.Enable, c.Disable = []string{"github-pat-classic"}, []string{"github-pat-classic", "aws-access-key-id"}
 		}, `enable and disable leave no pattern on`},
+		{"negative timeout", func(c *Config) { c.MatchTimeout = -time.Second }, `match_timeout -1s is negative`},
 		{"no fields", func(c *Config) { c.Fields = nil }, `fields is empty`},
 		{"unknown field", func(c *Config) { c.Fields = []string{"body", "headers"} }, `fields: "headers" is not one of "body", "attributes", "resource"`},
 		{"field twice", func(c *Config) { c.Fields = []string{"body", "body"} }, `fields: "body" is listed twice`},

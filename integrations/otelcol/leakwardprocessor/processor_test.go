@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -32,6 +33,15 @@ func tokens(seed uint64, n int) []string {
 		out[i] = vectors.GitHubToken(r)
 	}
 	return out
+}
+
+// testConfig is the default config with a long match timeout: the tests
+// check the processor, and a regex search that times out on a loaded machine
+// (or under -race) is a miss.
+func testConfig() *Config {
+	c := createDefaultConfig()
+	c.MatchTimeout = 30 * time.Second
+	return c
 }
 
 func newLogs(t testing.TB, cfg *Config) (processor.Logs, *consumertest.LogsSink) {
@@ -139,7 +149,7 @@ func testLogs(tok []string) plog.Logs {
 
 func TestLogsRedactsEverywhere(t *testing.T) {
 	tok := tokens(1, 8)
-	p, sink := newLogs(t, createDefaultConfig())
+	p, sink := newLogs(t, testConfig())
 	require.NoError(t, p.ConsumeLogs(context.Background(), testLogs(tok)))
 	require.Len(t, sink.AllLogs(), 1)
 	got := sink.AllLogs()[0]
@@ -175,7 +185,7 @@ func TestLogsRedactsEverywhere(t *testing.T) {
 }
 
 func TestLogsCatalogSamples(t *testing.T) {
-	det, err := detect.New(patterns.Default())
+	det, err := detect.New(patterns.Default(), detect.WithMatchTimeout(30*time.Second))
 	require.NoError(t, err)
 	samples := vectors.Samples(det)
 	require.NotEmpty(t, samples)
@@ -185,7 +195,7 @@ func TestLogsCatalogSamples(t *testing.T) {
 		lrs.AppendEmpty().Body().SetStr(s.Text)
 		lrs.AppendEmpty().Attributes().PutStr("line", s.Text)
 	}
-	p, sink := newLogs(t, createDefaultConfig())
+	p, sink := newLogs(t, testConfig())
 	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
 	got := sink.AllLogs()[0]
 	assert.Equal(t, 2*len(samples), got.LogRecordCount(), "records out")
@@ -203,7 +213,7 @@ func TestLogsCatalogSamples(t *testing.T) {
 
 func TestLogsFields(t *testing.T) {
 	tok := tokens(2, 8)
-	cfg := createDefaultConfig()
+	cfg := testConfig()
 	cfg.Fields = []string{FieldBody}
 	p, sink := newLogs(t, cfg)
 	require.NoError(t, p.ConsumeLogs(context.Background(), testLogs(tok)))
@@ -217,7 +227,7 @@ func TestLogsFields(t *testing.T) {
 
 func TestLogsSummaryOff(t *testing.T) {
 	tok := tokens(3, 8)
-	cfg := createDefaultConfig()
+	cfg := testConfig()
 	cfg.Summary.Enabled = false
 	p, sink := newLogs(t, cfg)
 	require.NoError(t, p.ConsumeLogs(context.Background(), testLogs(tok)))
@@ -232,7 +242,7 @@ func TestLogsSummaryOff(t *testing.T) {
 
 func TestLogsDisable(t *testing.T) {
 	tok := tokens(4, 8)
-	cfg := createDefaultConfig()
+	cfg := testConfig()
 	cfg.Disable = []string{"github-pat-classic"}
 	p, sink := newLogs(t, cfg)
 	require.NoError(t, p.ConsumeLogs(context.Background(), testLogs(tok)))
@@ -253,7 +263,7 @@ func TestLogsMasks(t *testing.T) {
 		{"fingerprint", func(c *Config) { c.Mask, c.FingerprintKeyEnv = MaskFingerprint, "LW_TEST_FP_KEY" }, "login ok token=[REDACTED:github-pat-classic:hmac="},
 	}
 	for _, tt := range tests {
-		cfg := createDefaultConfig()
+		cfg := testConfig()
 		tt.edit(cfg)
 		p, sink := newLogs(t, cfg)
 		require.NoError(t, p.ConsumeLogs(context.Background(), testLogs(tok)), tt.name)
@@ -273,7 +283,7 @@ func TestLogsKnownLeakedStore(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "leaked.lwl")
 	require.NoError(t, st.WriteFile(file))
 
-	cfg := createDefaultConfig()
+	cfg := testConfig()
 	cfg.Store.File = file
 	p, sink := newLogs(t, cfg)
 	require.NoError(t, p.ConsumeLogs(context.Background(), testLogs(tok)))
@@ -299,7 +309,7 @@ func TestTracesRedactsAttributes(t *testing.T) {
 	sp.Links().AppendEmpty().Attributes().PutStr("note", tok[3])
 
 	sink := new(consumertest.TracesSink)
-	p, err := NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(componentType), createDefaultConfig(), sink)
+	p, err := NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(componentType), testConfig(), sink)
 	require.NoError(t, err)
 	require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
 	defer func() { require.NoError(t, p.Shutdown(context.Background())) }()
@@ -320,12 +330,12 @@ func TestTracesRedactsAttributes(t *testing.T) {
 }
 
 func TestLogsCapabilities(t *testing.T) {
-	p, _ := newLogs(t, createDefaultConfig())
+	p, _ := newLogs(t, testConfig())
 	assert.True(t, p.Capabilities().MutatesData, "MutatesData")
 }
 
 func TestCreateRejectsBadConfig(t *testing.T) {
-	cfg := createDefaultConfig()
+	cfg := testConfig()
 	cfg.Mask = "nope"
 	_, err := NewFactory().CreateLogs(context.Background(), processortest.NewNopSettings(componentType), cfg, consumertest.NewNop())
 	assert.ErrorIs(t, err, ErrInvalidConfig)
@@ -334,11 +344,11 @@ func TestCreateRejectsBadConfig(t *testing.T) {
 }
 
 func TestVerifyShutdown(t *testing.T) {
-	processortest.VerifyShutdown(t, NewFactory(), createDefaultConfig())
+	processortest.VerifyShutdown(t, NewFactory(), testConfig())
 }
 
 func TestLogsConcurrent(t *testing.T) {
-	p, sink := newLogs(t, createDefaultConfig())
+	p, sink := newLogs(t, testConfig())
 	var wg sync.WaitGroup
 	for g := range 4 {
 		wg.Add(1)
@@ -364,7 +374,7 @@ func TestLogsConcurrent(t *testing.T) {
 // catalog samples and generated tokens, for each mask style.
 func TestMasksMatchRedact(t *testing.T) {
 	t.Setenv("LW_TEST_FP_KEY", "0123456789abcdef-test-key")
-	det, err := detect.New(patterns.Default())
+	det, err := detect.New(patterns.Default(), detect.WithMatchTimeout(30*time.Second))
 	require.NoError(t, err)
 	var texts []string
 	for _, s := range vectors.Samples(det) {
@@ -374,7 +384,7 @@ func TestMasksMatchRedact(t *testing.T) {
 		texts = append(texts, tok, "a="+tok+" b="+tok)
 	}
 	for _, mask := range []string{MaskID, MaskPrefix, MaskFingerprint} {
-		cfg := createDefaultConfig()
+		cfg := testConfig()
 		cfg.Mask = mask
 		if mask == MaskFingerprint {
 			cfg.FingerprintKeyEnv = "LW_TEST_FP_KEY"

@@ -1,0 +1,5 @@
+//go:build !race
+
+package leakwardzap
+
+const raceEnabled = false
