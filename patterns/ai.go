@@ -405,17 +405,16 @@ func aiPatterns() []Pattern {
 			},
 		},
 		{
-			ID:               "together-api-key",
-			Provider:         "Together AI",
-			Description:      "Together AI API key (tgp_v1_ + 43); legacy 64-hex keys only next to together or api.together.xyz",
-			Grants:           PrivBillingAbuse,
-			Severity:         SeverityHigh,
-			Confidence:       ConfidenceDistinctive,
-			Keywords:         []string{"tgp_v1_", "together"},
-			KeywordsFoldCase: true,
-			Regex: aiTokenStart + `(?<secret>tgp_v1_[A-Za-z0-9_-]{43})` + aiTokenEnd + `|` +
+			ID:          "together-api-key",
+			Provider:    "Together AI",
+			Description: "Together AI API key (tgp_v1_ + 43); legacy 64-hex keys only next to together or api.together.xyz",
+			Grants:      PrivBillingAbuse,
+			Severity:    SeverityHigh,
+			Confidence:  ConfidenceDistinctive,
+			Keywords:    append([]string{"tgp_v1_"}, caseForms("together")...),
+			Regex: `(?:` + aiTokenStart + `(?<secret>tgp_v1_[A-Za-z0-9_-]{43})` + aiTokenEnd + `|` +
 				aiAssign(`together`, `[0-9a-f]{64}`) + `|` +
-				aiHostAuth(`api\.together\.(?:xyz|ai)`, `Bearer\s+`, `[0-9a-f]{64}`),
+				aiHostAuth(`api\.together\.(?:xyz|ai)`, `Bearer\s+`, `[0-9a-f]{64}`) + `)`,
 			MaxLen:     300,
 			MinEntropy: 3.3,
 			Examples: []string{
@@ -486,14 +485,13 @@ func aiPatterns() []Pattern {
 			},
 		},
 		{
-			ID:               "pinecone-api-key",
-			Provider:         "Pinecone",
-			Description:      "Pinecone API key (pcsk_ + key id + _ + 63); legacy UUID keys only next to pinecone",
-			Grants:           PrivDataStore,
-			Severity:         SeverityHigh,
-			Confidence:       ConfidenceDistinctive,
-			Keywords:         []string{"pcsk_", "pinecone"},
-			KeywordsFoldCase: true,
+			ID:          "pinecone-api-key",
+			Provider:    "Pinecone",
+			Description: "Pinecone API key (pcsk_ + key id + _ + 63); legacy UUID keys only next to pinecone",
+			Grants:      PrivDataStore,
+			Severity:    SeverityHigh,
+			Confidence:  ConfidenceDistinctive,
+			Keywords:    append([]string{"pcsk_"}, caseForms("pinecone")...),
 			Regex: aiTokenStart + `(?<secret>pcsk_[A-Za-z0-9]{5,6}_[A-Za-z0-9]{63})` + aiTokenEnd + `|` +
 				aiAssign(`pinecone`, `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
 			MaxLen:     110,
@@ -638,17 +636,16 @@ func aiPatterns() []Pattern {
 			},
 		},
 		{
-			ID:               "weightsandbiases-api-key",
-			Provider:         "Weights & Biases",
-			Description:      "Weights & Biases API key (wandb_v1_ + 77); legacy 40-hex keys only next to wandb or in a .netrc entry for api.wandb.ai",
-			Grants:           PrivDataStore,
-			Severity:         SeverityHigh,
-			Confidence:       ConfidenceDistinctive,
-			Keywords:         []string{"wandb"},
-			KeywordsFoldCase: true,
-			Regex: aiTokenStart + `(?<secret>wandb_v1_[A-Za-z0-9_]{77})` + aiTokenEnd + `|` +
+			ID:          "weightsandbiases-api-key",
+			Provider:    "Weights & Biases",
+			Description: "Weights & Biases API key (wandb_v1_ + 77); legacy 40-hex keys only next to wandb or in a .netrc entry for api.wandb.ai",
+			Grants:      PrivDataStore,
+			Severity:    SeverityHigh,
+			Confidence:  ConfidenceDistinctive,
+			Keywords:    caseForms("wandb"),
+			Regex: `(?:` + aiTokenStart + `(?<secret>wandb_v1_[A-Za-z0-9_]{77})` + aiTokenEnd + `|` +
 				aiAssign(`wandb`, `[0-9a-f]{40}`) + `|` +
-				`(?i:api\.wandb\.ai)\s+login\s+\S+\s+password\s+(?<secret>[0-9a-f]{40})(?![A-Za-z0-9])`,
+				`(?i:api\.wandb\.ai)` + netrcGap + `login` + netrcGap + `\S{1,128}?` + netrcGap + `password` + netrcGap + `(?<secret>[0-9a-f]{40})(?![A-Za-z0-9]))`,
 			MaxLen:     128,
 			MinEntropy: 3.1,
 			Examples: []string{

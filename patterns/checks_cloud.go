@@ -747,3 +747,41 @@ func ValidateServiceAccountKey(secret []byte, m *Meta) bool {
 	}
 	return true
 }
+
+// caseForms returns each word as written, in lowercase, in uppercase and
+// with its first letter in uppercase, without repeats. Patterns list these
+// forms as case-sensitive keywords instead of setting KeywordsFoldCase:
+// the engine decodes base64 only around the base64 forms of case-sensitive
+// keywords, and a variable name is written in one of these forms in
+// practice (heroku, HEROKU, Heroku).
+func caseForms(words ...string) []string {
+	var out []string
+	add := func(w string) {
+		for _, o := range out {
+			if o == w {
+				return
+			}
+		}
+		out = append(out, w)
+	}
+	for _, w := range words {
+		add(w)
+		lo, up := []byte(w), []byte(w)
+		for i, c := range lo {
+			if c >= 'A' && c <= 'Z' {
+				lo[i] = c + 'a' - 'A'
+			}
+			if c >= 'a' && c <= 'z' {
+				up[i] = c - ('a' - 'A')
+			}
+		}
+		add(string(lo))
+		add(string(up))
+		if lo[0] >= 'a' && lo[0] <= 'z' {
+			t := append([]byte{}, lo...)
+			t[0] -= 'a' - 'A'
+			add(string(t))
+		}
+	}
+	return out
+}

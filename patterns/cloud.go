@@ -11,8 +11,11 @@ const (
 	// or an XML '>' (with optional quotes, JSON-escaped quotes and
 	// spaces), or plain whitespace as in a command line.
 	clAssign = `\\?["'\x60]?(?:\s{0,4}(?::=|=>|[:=>])\s{0,4}|\s{1,4})\\?["'\x60]?`
+	// netrcGap separates the words of a .netrc entry, as written or with
+	// its line breaks escaped (a .netrc file stored in a JSON string).
+	netrcGap = `(?:\s|\\[nrt]){1,16}`
 	// clUUID is a UUID in either case.
-	clUUID = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9a-fA-F-])`
+	clUUID = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![A-Za-z0-9_-])`
 	// clQ is a JSON quote, possibly escaped inside another JSON string.
 	clQ = `\\?"`
 	// clPEMKey is an unencrypted PKCS#8 PEM block, raw or with its line
@@ -146,7 +149,7 @@ func cloudPatterns() []Pattern {
 			Confidence:  ConfidenceDistinctive,
 			Keywords:    []string{"ABSK", "bedrock-api-key-"},
 			Regex: `(?<![A-Za-z0-9+/])(?:ABSK[A-Za-z0-9+/]{109,269}={0,2}` +
-				`|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{20,3000}={0,2})(?![A-Za-z0-9+/=])`,
+				`|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{20,3000}={0,2})(?![A-Za-z0-9+/=]|%2[BbFf])`,
 			MaxLen:     3100,
 			Validate:   ValidateBedrockAPIKey,
 			MinEntropy: 4.0,
@@ -243,10 +246,11 @@ func cloudPatterns() []Pattern {
 			Grants:      PrivScoped,
 			Severity:    SeverityCritical,
 			Confidence:  ConfidenceContextual,
-			Keywords:    []string{"1//0"},
-			Regex:       `(?<![A-Za-z0-9_/:-])1//0[A-Za-z0-9_-]{70,512}(?![A-Za-z0-9_-])`,
-			MaxLen:      560,
-			MinEntropy:  4.0,
+			// In JSON the slashes may be escaped (1\/\/0…).
+			Keywords:   []string{"1//0", `1\/\/0`},
+			Regex:      `(?<![A-Za-z0-9_/:\\-])1(?://|\\/\\/)0[A-Za-z0-9_-]{70,512}(?![A-Za-z0-9_-])`,
+			MaxLen:     560,
+			MinEntropy: 4.0,
 			Examples: []string{
 				`{"client_id": "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com", "refresh_token": "` + clxRefresh1 + `", "type": "authorized_user"}`,
 				"GOOGLE_REFRESH_TOKEN=" + clxRefresh2,
@@ -263,11 +267,10 @@ func cloudPatterns() []Pattern {
 			Description: "Azure Storage connection string; the secret is its AccountKey",
 			// Listed before azure-storage-account-key: both find the same
 			// span, and the engine keeps the earlier pattern on a tie.
-			Grants:           PrivDataStore,
-			Severity:         SeverityCritical,
-			Confidence:       ConfidenceDistinctive,
-			Keywords:         []string{"accountkey="},
-			KeywordsFoldCase: true,
+			Grants:     PrivDataStore,
+			Severity:   SeverityCritical,
+			Confidence: ConfidenceDistinctive,
+			Keywords:   caseForms("AccountKey=", "accountKey="),
 			Regex: `(?i:AccountName)=(?!devstoreaccount1;)[A-Za-z0-9]{3,24};(?i:AccountKey)=` +
 				`(?<secret>[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`,
 			MaxLen:   256,
@@ -285,14 +288,14 @@ func cloudPatterns() []Pattern {
 			},
 		},
 		{
-			ID:               "azure-storage-account-key",
-			Provider:         "Microsoft Azure",
-			Description:      "Azure Storage account key (identifiable +ASt key, or a legacy key named by its variable)",
-			Grants:           PrivDataStore,
-			Severity:         SeverityCritical,
-			Confidence:       ConfidenceDistinctive,
-			Keywords:         []string{"+ASt", "accountkey", "storage_account_key", "storage-account-key", "azure_storage_key", "azure_storage_access_key"},
-			KeywordsFoldCase: true,
+			ID:          "azure-storage-account-key",
+			Provider:    "Microsoft Azure",
+			Description: "Azure Storage account key (identifiable +ASt key, or a legacy key named by its variable)",
+			Grants:      PrivDataStore,
+			Severity:    SeverityCritical,
+			Confidence:  ConfidenceDistinctive,
+			Keywords: append([]string{"+ASt"}, caseForms("AccountKey", "accountKey", "storage_account_key", "storage-account-key",
+				"storageAccountKey", "azure_storage_key", "azure_storage_access_key")...),
 			Regex: `(?<![A-Za-z0-9+/])(?<secret>[A-Za-z0-9+/]{76}\+ASt[A-Za-z0-9+/]{5}[AQgw]==)(?![A-Za-z0-9+/=])` +
 				`|(?i:accountkey|storage[_-]?account[_-]?key|azure[_-]storage[_-](?:access[_-])?key)` + clFill + clAssign +
 				`(?<secret>[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`,
@@ -504,17 +507,18 @@ func cloudPatterns() []Pattern {
 			},
 		},
 		{
-			ID:               "heroku-api-key",
-			Provider:         "Heroku",
-			Description:      "Heroku API key (HRKU-… or a legacy UUID named by its variable)",
-			Grants:           PrivFullAccount,
-			Severity:         SeverityCritical,
-			Confidence:       ConfidenceDistinctive,
-			Keywords:         []string{"hrku-", "heroku"},
-			KeywordsFoldCase: true,
-			Regex: `(?<![A-Za-z0-9_-])(?<secret>HRKU-AA[A-Za-z0-9_-]{58})(?![A-Za-z0-9_-])` +
+			ID:          "heroku-api-key",
+			Provider:    "Heroku",
+			Description: "Heroku API key (HRKU-… or a legacy UUID named by its variable)",
+			Grants:      PrivFullAccount,
+			Severity:    SeverityCritical,
+			Confidence:  ConfidenceDistinctive,
+			Keywords:    append([]string{"HRKU-"}, caseForms("heroku")...),
+			// The whole regex is one group: every alternative, not only
+			// the first, decides where a match may start.
+			Regex: `(?:(?<![A-Za-z0-9_-])(?<secret>HRKU-AA[A-Za-z0-9_-]{58})(?![A-Za-z0-9_-])` +
 				`|(?i:heroku)[A-Za-z0-9_.-]{0,24}?(?i:key|token|secret|password|auth)[A-Za-z0-9_.-]{0,8}?` + clAssign + `(?<secret>` + clUUID + `)` +
-				`|(?i:machine\s+api\.heroku\.com\s+login\s+\S{1,128}\s+password\s+)(?<secret>` + clUUID + `)`,
+				`|(?i:machine` + netrcGap + `api\.heroku\.com` + netrcGap + `login` + netrcGap + `\S{1,128}?` + netrcGap + `password` + netrcGap + `)(?<secret>` + clUUID + `))`,
 			MaxLen:     256,
 			MinEntropy: 3.0,
 			Examples: []string{
@@ -529,14 +533,13 @@ func cloudPatterns() []Pattern {
 			},
 		},
 		{
-			ID:               "hashicorp-vault-token",
-			Provider:         "HashiCorp Vault",
-			Description:      "Vault service or batch token (hvs.…, hvb.…, legacy s.… named by its variable)",
-			Grants:           PrivScoped,
-			Severity:         SeverityCritical,
-			Confidence:       ConfidenceDistinctive,
-			Keywords:         []string{"hvs.", "hvb.", "vault_token", "vault-token"},
-			KeywordsFoldCase: true,
+			ID:          "hashicorp-vault-token",
+			Provider:    "HashiCorp Vault",
+			Description: "Vault service or batch token (hvs.…, hvb.…, legacy s.… named by its variable)",
+			Grants:      PrivScoped,
+			Severity:    SeverityCritical,
+			Confidence:  ConfidenceDistinctive,
+			Keywords:    append([]string{"hvs.", "hvb."}, caseForms("vault_token", "vault-token", "Vault_Token")...),
 			Regex: `(?<![A-Za-z0-9_.-])(?<secret>hvs\.[A-Za-z0-9_-]{90,120}|hvb\.[A-Za-z0-9_-]{138,300})(?![A-Za-z0-9_-])` +
 				`|(?i:vault[_-]token)` + clAssign + `(?<secret>s\.[A-Za-z0-9]{24})(?![A-Za-z0-9])`,
 			MaxLen:     320,
@@ -581,7 +584,7 @@ func cloudPatterns() []Pattern {
 			Severity:    SeverityHigh,
 			Confidence:  ConfidenceDistinctive,
 			Keywords:    []string{"dapi"},
-			Regex:       `(?<![A-Za-z0-9_])dapi[a-f0-9]{32}(?:-\d)?(?![A-Za-z0-9_])`,
+			Regex:       `(?<![A-Za-z0-9_])dapi[a-f0-9]{32}(?:-\d)?(?![A-Za-z0-9_-])`,
 			MaxLen:      48,
 			MinEntropy:  3.0,
 			Examples: []string{
@@ -595,14 +598,13 @@ func cloudPatterns() []Pattern {
 			},
 		},
 		{
-			ID:               "vercel-token",
-			Provider:         "Vercel",
-			Description:      "Vercel access token (vcp_…, vci_…, …, or a legacy token named by its variable)",
-			Grants:           PrivSupplyChain,
-			Severity:         SeverityHigh,
-			Confidence:       ConfidenceDistinctive,
-			Keywords:         []string{"vcp_", "vci_", "vca_", "vcr_", "vck_", "vercel"},
-			KeywordsFoldCase: true,
+			ID:          "vercel-token",
+			Provider:    "Vercel",
+			Description: "Vercel access token (vcp_…, vci_…, …, or a legacy token named by its variable)",
+			Grants:      PrivSupplyChain,
+			Severity:    SeverityHigh,
+			Confidence:  ConfidenceDistinctive,
+			Keywords:    append([]string{"vcp_", "vci_", "vca_", "vcr_", "vck_"}, caseForms("vercel")...),
 			Regex: `(?<![A-Za-z0-9_-])(?<secret>vc[piark]_[A-Za-z0-9_-]{56})(?![A-Za-z0-9_-])` +
 				`|(?i:vercel)[A-Za-z0-9_.-]{0,16}?(?i:token|key|secret)[A-Za-z0-9_.-]{0,8}?` + clAssign + `(?<secret>[A-Za-z0-9]{24})(?![A-Za-z0-9])`,
 			MaxLen:     128,

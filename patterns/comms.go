@@ -257,8 +257,7 @@ func commsPatterns() []Pattern {
 			// The older "key-" form is taken on its own; the newer
 			// 32-8-8 hex form only within 60 bytes after "mailgun".
 			// Public validation keys ("pubkey-") are not secrets.
-			Keywords:         []string{"key-", "mailgun"},
-			KeywordsFoldCase: true,
+			Keywords: append([]string{"key-"}, caseForms("mailgun")...),
 			Regex: `(?<![A-Za-z0-9_-])(?<secret>key-[0-9a-f]{32})` + srcAfterB64U +
 				`|(?i:mailgun)[\s\S]{0,60}?(?<![A-Za-z0-9])(?<secret>[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?![A-Za-z0-9-])`,
 			MaxLen:     120,

@@ -311,8 +311,9 @@ func paymentPatterns() []Pattern {
 			Grants:      PrivPayment,
 			Severity:    SeverityCritical,
 			Confidence:  ConfidenceDistinctive,
-			Keywords:    []string{"access_token$production$", "access_token$sandbox$"},
-			Regex:       `(?<![A-Za-z0-9_])access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[0-9a-f]{32}(?![A-Za-z0-9])`,
+			Keywords:    []string{"access_token$production$", "access_token$sandbox$", "access_token%24"},
+			Regex: `(?<![A-Za-z0-9_])access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[0-9a-f]{32}(?![A-Za-z0-9])` +
+				`|(?<![A-Za-z0-9_])access_token%24(?:production|sandbox)%24[a-z0-9]{16}%24[0-9a-f]{32}(?![A-Za-z0-9])`,
 			MaxLen:      73,
 			MinEntropy:  3.0,
 			TestMarkers: []string{"$sandbox$"},

@@ -261,9 +261,9 @@ func sourcePatterns() []Pattern {
 			// same line (curl with a Bearer header and a Jira URL).
 			KeywordsFoldCase: true,
 			NeedsContext:     true,
-			Regex: `(?<![A-Za-z0-9_+/-])(?<secret>BBDC-[MNO][A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])` +
+			Regex: `(?:(?<![A-Za-z0-9_+/-])(?<secret>BBDC-[MNO][A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])` +
 				`|(?i:jira|confluence|bitbucket|atlassian)[A-Za-z0-9_.-]{0,30}` + srcAssign + `(?:Bearer\s+)?(?<secret>[MNO][A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])` +
-				`|Bearer\s+(?<secret>[MNO][A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])[^\n]{0,120}?(?i:jira|confluence|bitbucket)`,
+				`|Bearer\s+(?<secret>[MNO][A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])[^\n]{0,120}?(?i:jira|confluence|bitbucket))`,
 			MaxLen:   220,
 			Validate: ValidateAtlassianDC,
 			Examples: []string{
@@ -484,8 +484,7 @@ func sourcePatterns() []Pattern {
 			Severity:    SeverityMedium,
 			Confidence:  ConfidenceDistinctive,
 			// The older unprefixed 40-hex form needs a sonar key name.
-			Keywords:         []string{"squ_", "sqp_", "sqa_", "sonar"},
-			KeywordsFoldCase: true,
+			Keywords: append([]string{"squ_", "sqp_", "sqa_"}, caseForms("sonar")...),
 			Regex: srcBefore + `(?<secret>sq[upa]_[0-9a-f]{40})` + srcAfter +
 				`|(?i:sonar)[A-Za-z0-9_.-]{0,20}?(?i:token|login|key)` + srcAssign + `(?<secret>[0-9a-f]{40})(?![A-Za-z0-9])`,
 			MaxLen:     80,
