@@ -89,6 +89,29 @@
 // makes Read panic. The format is canonical: a file that reads writes back
 // byte for byte.
 //
+// # Performance
+//
+// On a shared 2-core AMD EPYC virtual machine (SHA-NI, go1.26, lightly
+// loaded), with 40-byte keys, from
+//
+//	go test ./score/leakstore -run XXX -bench 'Contains|Build' -benchtime=300ms
+//
+//	                          1M keys, 1e-6    10M keys, 1e-6
+//	ContainsKey, present        146 ns           355–403 ns
+//	ContainsKey, absent         138 ns           300–320 ns
+//	ContainsDigest, present      43 ns           198–211 ns
+//	ContainsDigest, absent       28 ns            43–48 ns
+//
+// with 0 allocations. A SHA-256 of a 40-byte key costs about 85 ns here;
+// the rest is memory latency: a present key reads k = 20 random cache lines
+// of a 36 MB array, and on this machine one DRAM access takes 150 ns, so
+// the 10M figures are bound by the memory, not the code, and grow when
+// other processes share the memory bus (2–4x under heavy load). Adding
+// costs about 200 ns a key from one goroutine: 1.5M keys take 0.3 s (1.4 s
+// with the example's build command, reading a file, under load). The bit
+// array is within 0.01% of the bloom bound. With LEAKSTORE_BENCH_100M=1
+// the benchmarks also run at 100M keys (360 MB; several minutes to build).
+//
 // # What is not promised
 //
 // A store cannot list or remove its keys, and cannot be resized: build a
