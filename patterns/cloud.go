@@ -396,7 +396,7 @@ func cloudPatterns() []Pattern {
 			// azure-devops-pat. Cognitive Services keys (ACOG) are found
 			// here too; azure-openai-key may claim the same span.
 			Keywords:   []string{"JQQJ9"},
-			Regex:      `(?<![A-Za-z0-9+/])[A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9][A-L][A-Za-z0-9]{16}(?!AZDO)[A-Za-z][A-Za-z0-9]{7}(?:[A-Za-z0-9]{2}==)?(?![A-Za-z0-9+/=])`,
+			Regex:      `(?<![A-Za-z0-9+])[A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9][A-L][A-Za-z0-9]{16}(?!AZDO)[A-Za-z][A-Za-z0-9]{7}(?:[A-Za-z0-9]{2}==)?(?![A-Za-z0-9+=])`,
 			MaxLen:     96,
 			Validate:   ValidateAzureCASKKey,
 			MinEntropy: 4.0,

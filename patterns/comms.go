@@ -12,6 +12,7 @@ func commsPatterns() []Pattern {
 			Confidence:  ConfidenceDistinctive,
 			Keywords:    []string{"xoxb-"},
 			Regex:       srcBefore + `xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{20,34}` + srcAfter,
+			Validate:    rejectDocValue,
 			MaxLen:      67,
 			MinEntropy:  3.0,
 			Examples: []string{
@@ -19,6 +20,7 @@ func commsPatterns() []Pattern {
 				`curl -X POST -H "Authorization: Bearer xoxb-1021463695786-3740925983781-of4K22ZnV3UDRVflfyVpEswj" -d channel=C024BE91L https://slack.com/api/chat.postMessage`,
 			},
 			NonExamples: []string{
+				`{"ok": true, "access_token": "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy", "token_type": "bot"}`,
 				"SLACK_BOT_TOKEN=xoxb-6540662979048-6781988187816-I4pmF6jM", // truncated
 				"SLACK_BOT_TOKEN=xoxb-xxxxxxxxxx-xxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx",
 				"SLACK_BOT_TOKEN=xoxb-your-bot-token",

@@ -420,7 +420,8 @@ func sourcePatterns() []Pattern {
 			// standalone 35-character run with high entropy.
 			Confidence: ConfidenceContextual,
 			Keywords:   []string{"cio"},
-			Regex:      `(?<![A-Za-z0-9_+/-])cio[A-Za-z0-9]{32}(?![A-Za-z0-9_+/=-])`,
+			// The body has no '/', so a token may sit in a URL path.
+			Regex:      `(?<![A-Za-z0-9_+-])cio[A-Za-z0-9]{32}(?![A-Za-z0-9_+=-])`,
 			MaxLen:     35,
 			MinEntropy: 4.0,
 			Examples: []string{
@@ -462,7 +463,7 @@ func sourcePatterns() []Pattern {
 			Severity:    SeverityHigh,
 			Confidence:  ConfidenceDistinctive,
 			Keywords:    []string{"AKCp", "cmVmdGtu"},
-			Regex:       srcBefore + `(?:AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9+/_-]{56})(?![A-Za-z0-9_+/=-])`,
+			Regex:       srcBefore + `(?:AKCp[A-Za-z0-9]{69}(?![A-Za-z0-9_+=-])|cmVmdGtu[A-Za-z0-9+/_-]{56}(?![A-Za-z0-9_+/=-]))`,
 			MaxLen:      73,
 			Validate:    ValidateArtifactoryToken,
 			Examples: []string{
