@@ -173,17 +173,17 @@ func (c *Config) Validate() error {
 // settings is a Config resolved into what the redactor needs: keys and the
 // store are read, the detector is compiled.
 type settings struct {
-	det       *detect.Detector
-	mask      detect.MaskStyle
-	store     *leakstore.Store
-	body      bool
-	attrs     bool
-	resource  bool
-	summary   string // summary prefix with a final '.', or "" when off
+	det      *detect.Detector
+	mask     detect.MaskStyle
+	store    *leakstore.Store
+	body     bool
+	attrs    bool
+	resource bool
+	summary  string // summary prefix with a final '.', or "" when off
 	// summaryKeys maps each enabled pattern id to its summary attribute
 	// name, and "" to the total's, so that naming them allocates nothing.
 	summaryKeys map[string]string
-	leakedKey string
+	leakedKey   string
 }
 
 // resolve validates c, reads the fingerprint key, the pepper and the store,
