@@ -785,3 +785,24 @@ func caseForms(words ...string) []string {
 	}
 	return out
 }
+
+// rejectCountingRun is a Validator for long random tokens: it rejects a
+// secret holding a run of 8 consecutive ascending letters or digits
+// ("01234567", "abcdefgh"), which documentation fills tokens with and
+// which random tokens of a few hundred characters do not hold (about
+// 1e-10 per position). The engine's own check stops at 128 bytes; these
+// tokens are longer. It does not allocate.
+func rejectCountingRun(secret []byte, _ *Meta) bool {
+	run := 1
+	for i := 1; i < len(secret); i++ {
+		if c := secret[i]; c == secret[i-1]+1 && (c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			run++
+			if run >= 8 {
+				return false
+			}
+			continue
+		}
+		run = 1
+	}
+	return true
+}

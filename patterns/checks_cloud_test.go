@@ -609,3 +609,20 @@ func FuzzCloudValidators(f *testing.F) {
 		}
 	})
 }
+
+func TestRejectCountingRun(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"ya29.a0AfH6SMBx7Kq2Lr9TzVw3Np8Yd", true},
+		{"hvs.CAESIJ0123456789abcdefghij", false},
+		{"ya29.abcdefghXYZ", false},
+		{"ya29.ABCDEFGH", false},
+		{"ya29.abcdefg1234567", true},
+		{"", true},
+	} {
+		got := rejectCountingRun([]byte(tc.in), nil)
+		assert.Equal(t, tc.want, got, "input %q", tc.in)
+	}
+}

@@ -228,6 +228,7 @@ func cloudPatterns() []Pattern {
 			// secret leaves out (the engine reads "..." as an ellipsis).
 			Regex:      `(?<![A-Za-z0-9_.-])ya29\.[A-Za-z0-9_-][A-Za-z0-9_.-]{48,2046}[A-Za-z0-9_-](?![A-Za-z0-9_-])`,
 			MaxLen:     2100,
+			Validate:   rejectCountingRun,
 			MinEntropy: 3.5,
 			Examples: []string{
 				`curl -H "Authorization: Bearer ` + clxYa29a + `" https://www.googleapis.com/drive/v3/files`,
@@ -543,6 +544,7 @@ func cloudPatterns() []Pattern {
 			Regex: `(?<![A-Za-z0-9_.-])(?<secret>hvs\.[A-Za-z0-9_-]{90,120}|hvb\.[A-Za-z0-9_-]{138,300})(?![A-Za-z0-9_-])` +
 				`|(?i:vault[_-]token)` + clAssign + `(?<secret>s\.[A-Za-z0-9]{24})(?![A-Za-z0-9])`,
 			MaxLen:     320,
+			Validate:   rejectCountingRun,
 			MinEntropy: 3.5,
 			Examples: []string{
 				"export VAULT_TOKEN=" + clxHVS,
