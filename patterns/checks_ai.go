@@ -16,13 +16,20 @@ const (
 // assignment: `KW_API_KEY=`, `"kw_key": "`, `kw.api_key = '`,
 // `os.environ["KW_KEY"] = "`, `kw := "`, `Kw:ApiKey" value="`,
 // `kw.Client("`, `kw.Client(api_key="`, `require('kw')('`, or a YAML block
-// `kw:` whose next, indented line names a key, token or secret. It consumes
-// the opening quote, if any.
+// `kw:` whose next, indented line names a key, token or secret, an XML
+// element `<KW_KEY>`, JSON nested in a JSON string `\"kw_key\":\"`, or a
+// Kubernetes env entry `name: KW_KEY` whose next line is `value: `. It
+// consumes the opening quote, if any.
 func aiAssignPrefix(kw string) string {
-	return `(?<![A-Za-z0-9])(?i:` + kw + `)[\w.:-]{0,24}?["'\])]{0,3}[ \t]*` +
-		`(?:(?::=|=>|[:=])[ \t]*` + aiNestedKey + `|(?i:value)[ \t]*=[ \t]*|\(\s*(?:[A-Za-z_]\w{0,20}\s*=\s*)?)` +
-		`["'` + "`" + `]?`
+	return `(?<![A-Za-z0-9])(?i:` + kw + `)[\w.:-]{0,24}?["'\\\])]{0,4}[ \t]*` +
+		`(?:(?::=|=>|[:=>])[ \t]*` + aiNestedKey + `|(?i:value)[ \t]*=[ \t]*|\(\s*(?:[A-Za-z_]\w{0,20}\s*=\s*)?` +
+		`|` + kubeEnvValue + `)` +
+		`\\?["'` + "`" + `]?`
 }
+
+// kubeEnvValue is the step from the name of a Kubernetes container env
+// entry to its value on the next line: "- name: KW_KEY\n  value: ".
+const kubeEnvValue = `\r?\n[ \t]{0,24}(?:-[ \t]{1,4})?value[ \t]{0,4}:[ \t]{0,4}`
 
 // aiNestedKey optionally matches the next line of a YAML block, indented,
 // when its name mentions a key, token or secret: `\n  api_key: `.

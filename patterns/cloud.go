@@ -10,7 +10,7 @@ const (
 	// clAssign is the separator between a name and its value: = : := =>
 	// or an XML '>' (with optional quotes, JSON-escaped quotes and
 	// spaces), or plain whitespace as in a command line.
-	clAssign = `\\?["'\x60]?(?:\s{0,4}(?::=|=>|[:=>])\s{0,4}|\s{1,4})\\?["'\x60]?`
+	clAssign = `\\?["'\x60]?(?:\s{0,4}(?::=|=>|[:=>])\s{0,4}|` + kubeEnvValue + `|\s{1,4})\\?["'\x60]?`
 	// netrcGap separates the words of a .netrc entry, as written or with
 	// its line breaks escaped (a .netrc file stored in a JSON string).
 	netrcGap = `(?:\s|\\[nrt]){1,16}`

@@ -355,7 +355,7 @@ func commsPatterns() []Pattern {
 			KeywordsFoldCase: true,
 			NeedsContext:     true,
 			Regex: `(?i:postmark[A-Za-z0-9_.-]{0,30}?(?:token|key|secret)|postmark\.(?:Server)?Client)` +
-				`["']?\s*[:=(]?\s*(?:new\s+)?["']?(?<secret>` + srcUUID + `)(?![A-Za-z0-9-])`,
+				`(?:` + srcAssign + `|["']?\s*\(?\s*(?:new\s+)?["']?)(?<secret>` + srcUUID + `)(?![A-Za-z0-9-])`,
 			MaxLen:     100,
 			MinEntropy: 3.0,
 			Examples: []string{

@@ -15,7 +15,9 @@ const (
 	// reCtxGap is what may stand between a context word and the value on
 	// the same line, optionally ending the line (a value printed on the
 	// next line, as by `bitcoin-cli dumpprivkey`).
-	reCtxGap = `[^\r\n]{0,60}?(?:\r?\n[ \t]{0,8})?`
+	// A Kubernetes env entry puts the value on the next line after
+	// "value" ("- name: WALLET_MNEMONIC\n  value: \"…\"").
+	reCtxGap = `[^\r\n]{0,60}?(?:\r?\n[ \t]{0,24}(?:(?i:value)[ \t]{0,4}:[ \t]{0,4}["']?)?)?`
 	// reDelim ends a key name before a word-list value: an assignment,
 	// a quote, a bracket or a colon, then optional space and quote.
 	reDelim = `[:="'\x60>\[(]\s{0,3}["']?`
@@ -75,7 +77,7 @@ func cryptoPatterns() []Pattern {
 			// Context word, a key name or label on the same line, a
 			// delimiter, then 12–24 lowercase words on one line.
 			KeywordsFoldCase: true,
-			Regex: `(?i:mnemonic|seed|phrase|words|wallet)[^\r\n]{0,40}?` + reDelim +
+			Regex: `(?i:mnemonic|seed|phrase|words|wallet)[^\r\n]{0,40}?(?:` + reDelim + `|` + kubeEnvValue + `["']?)` +
 				`(?<secret>[a-z]{3,8}(?:[ \t]{1,2}[a-z]{3,8}){11,23})(?![A-Za-z0-9_])`,
 			MaxLen:       320,
 			Validate:     CheckBIP39,
@@ -256,7 +258,7 @@ func cryptoPatterns() []Pattern {
 			// Monero English words are 3 to 12 letters; the checksum needs
 			// only their three-letter prefixes.
 			KeywordsFoldCase: true,
-			Regex: `(?i:monero|xmr[_ -]|seed)[^\r\n]{0,40}?` + reDelim +
+			Regex: `(?i:monero|xmr[_ -]|seed)[^\r\n]{0,40}?(?:` + reDelim + `|` + kubeEnvValue + `["']?)` +
 				`(?<secret>[a-z]{3,12}(?:[ \t]{1,2}[a-z]{3,12}){24})(?![A-Za-z0-9_])`,
 			MaxLen:       420,
 			Validate:     CheckMoneroMnemonic,
@@ -287,7 +289,7 @@ func cryptoPatterns() []Pattern {
 			// "secret" or "private key", an assignment and the value.
 			KeywordsFoldCase: true,
 			Regex: `(?i:binance|kraken|kucoin|bitfinex|coinbase)[^\r\n]{0,160}?` +
-				`(?i:secret|private[_-]?key)[A-Za-z0-9_-]{0,16}["']?\s{0,3}(?::=|=>|[:=])\s{0,3}["']?` +
+				`(?i:secret|private[_-]?key)[A-Za-z0-9_-]{0,16}(?:\\?["']?\s{0,3}(?::=|=>|[:=>])\s{0,3}|` + kubeEnvValue + `)\\?["']?` +
 				`(?<secret>[A-Za-z0-9+/_=-]{32,100})(?![A-Za-z0-9+/_=-])`,
 			MaxLen:       320,
 			MinEntropy:   3.3,

@@ -9,8 +9,10 @@ const (
 	srcAfterB64U = `(?![A-Za-z0-9_-])`
 	srcUUID      = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`
 	// srcAssign is the gap between a variable or key name and its value:
-	// optional quote, ":" or "=" (or a YAML/ini form), optional quote.
-	srcAssign = `["']?\s*[:=]\s*["']?`
+	// optional (JSON-escaped) quote, ":", "=", ":=", "=>" or an XML '>'
+	// (or a YAML/ini form), or a Kubernetes env entry's "\n  value:",
+	// then an optional quote.
+	srcAssign = `\\?["']?(?:\s*(?::=|=>|[:=>])\s*|` + kubeEnvValue + `)\\?["']?`
 )
 
 // githubPattern builds the pattern of one 40-character GH-CRC GitHub token
