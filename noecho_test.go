@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -519,4 +522,175 @@ func TestNoEchoMonitor(t *testing.T) {
 	}
 	_, err = monitor.New(&monitor.Config{MaxKeys: -1})
 	assertNoEcho(t, "monitor.New error", secrets, err)
+}
+
+// runExample runs an example binary and returns its standard output and
+// error together.
+func runExample(t *testing.T, bin string, stdin []byte, env []string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin = bytes.NewReader(stdin)
+	cmd.Env = append(os.Environ(), env...)
+	out, _ := cmd.CombinedOutput() // failures are part of what is checked
+	return out
+}
+
+// TestNoEchoExamples builds the example programs and feeds them the
+// example secrets: examples/redact (every mask style), examples/leakstore
+// (build, check, info, and digest mode given keys), examples/monitor
+// (events with secrets in the client string and operation, and malformed
+// lines holding a secret) and examples/signup (accepted, rejected and
+// malformed requests). Nothing they print or answer may hold a secret. It
+// compiles four programs, so it does not run under -short.
+func TestNoEchoExamples(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the example programs; skipped under -short")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool in PATH")
+	}
+	dir := t.TempDir()
+	build := exec.Command(goTool, "build", "-o", dir+string(os.PathSeparator),
+		"./examples/redact", "./examples/leakstore", "./examples/monitor", "./examples/signup")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	bin := func(name string) string { return filepath.Join(dir, name) }
+
+	d, err := detect.New(patterns.Default())
+	require.NoError(t, err)
+	exs := catalogExamples(t, d)
+	secrets := allSecrets(exs)
+
+	t.Run("redact", func(t *testing.T) {
+		var in bytes.Buffer
+		for _, ex := range exs {
+			in.Write(ex.src)
+			in.WriteString("\n")
+		}
+		// A secret that also appears in the text where it is not one (a
+		// kucoin secret that is an ethereum keystore's id) is not counted.
+		var found []string
+		for _, s := range secretsOf(d, in.Bytes()) {
+			if bytes.Count(in.Bytes(), []byte(s)) == 1 {
+				found = append(found, s)
+			}
+		}
+		require.NotEmpty(t, found)
+		for _, mask := range []string{"id", "prefix", "hmac"} {
+			got := runExample(t, bin("redact"), in.Bytes(), []string{"LEAKWARD_HMAC_KEY=noecho-hmac-key-0123456789"}, "-q", "-mask", mask)
+			assertBytesNoEcho(t, "redact -mask "+mask, found, got)
+			if mask == "id" {
+				assert.True(t, bytes.Equal(d.Redact(nil, in.Bytes()), got), "redact output differs from Detector.Redact")
+			}
+		}
+	})
+
+	t.Run("leakstore", func(t *testing.T) {
+		var keys bytes.Buffer
+		var oneLine []string
+		for _, s := range secrets {
+			if !strings.ContainsAny(s, "\r\n") {
+				oneLine = append(oneLine, s)
+				keys.WriteString(s + "\n")
+			}
+		}
+		store := filepath.Join(dir, "leaked.lwl")
+		outs := [][]byte{
+			runExample(t, bin("leakstore"), keys.Bytes(), nil, "build", "-o", store, "-source", "noecho"),
+			runExample(t, bin("leakstore"), keys.Bytes(), nil, "check", store),
+			runExample(t, bin("leakstore"), nil, nil, "info", store),
+			runExample(t, bin("leakstore"), keys.Bytes(), nil, "build", "-digests", "-o", filepath.Join(dir, "d.lwl")),
+			runExample(t, bin("leakstore"), keys.Bytes(), nil, "check", "-digests", store),
+		}
+		assert.Equal(t, len(oneLine), bytes.Count(outs[1], []byte(": leaked\n")), "check: every key leaked")
+		for i, o := range outs {
+			assertBytesNoEcho(t, fmt.Sprintf("leakstore run %d", i), oneLine, o)
+		}
+	})
+
+	t.Run("monitor", func(t *testing.T) {
+		hmacKey := []byte("noecho-monitor-hmac-key-0123456789")
+		var events bytes.Buffer
+		for i, s := range secrets {
+			js, _ := json.Marshal(map[string]any{
+				"time": time.Date(2026, 11, 1, 0, i, 0, 0, time.UTC), "key": monitor.Fingerprint([]byte(s), hmacKey),
+				"addr": "192.0.2.7", "agent": s, "op": "GET /v1/x?key=" + s, "units": 1, "scenario": "noecho",
+			})
+			events.Write(append(js, '\n'))
+		}
+		assertBytesNoEcho(t, "monitor events", secrets, runExample(t, bin("monitor"), nil, nil, writeTemp(t, dir, "ev.jsonl", events.Bytes())))
+		for _, s := range secrets[:min(len(secrets), 12)] {
+			q, _ := json.Marshal(s)
+			for field, line := range map[string]string{
+				"key":  `{"time":"2026-11-01T00:00:00Z","key":` + string(q) + `}`,
+				"addr": `{"time":"2026-11-01T00:00:00Z","key":"00000000000000000000000000000000","addr":` + string(q) + `}`,
+				"time": `{"time":` + string(q) + `,"key":"00000000000000000000000000000000"}`,
+			} {
+				got := runExample(t, bin("monitor"), nil, nil, writeTemp(t, dir, "bad.jsonl", []byte(line+"\n")))
+				if field != "key" && !knownBugs {
+					continue // known bug: see TestNoEchoExamples/monitor in the report
+				}
+				assertBytesNoEcho(t, "monitor with a secret in "+field, []string{s}, got)
+			}
+		}
+	})
+
+	t.Run("signup", func(t *testing.T) {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		addr := l.Addr().String()
+		l.Close()
+		var logs bytes.Buffer
+		srv := exec.Command(bin("signup"), "-addr", addr, "-allow-test")
+		srv.Stdout, srv.Stderr = &logs, &logs
+		require.NoError(t, srv.Start())
+		defer func() {
+			srv.Process.Kill()
+			srv.Wait()
+			assertBytesNoEcho(t, "signup logs", secrets, logs.Bytes())
+		}()
+		url := "http://" + addr + "/keys"
+		var up bool
+		for range 100 {
+			if c, err := net.Dial("tcp", addr); err == nil {
+				c.Close()
+				up = true
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		require.True(t, up, "signup did not start listening")
+		accepted := 0
+		for _, s := range secrets {
+			q, _ := json.Marshal(s)
+			for _, body := range []string{
+				`{"key":` + string(q) + `}`,
+				`{"key":` + string(q) + `,"extra":1}`,
+				`{` + string(q) + `:"x"}`,
+				`{"key":` + string(q),
+				`{"key":` + string(q) + `}` + s,
+				`{"key":[` + string(q) + `]}`,
+				s,
+			} {
+				resp, err := http.Post(url, "application/json", strings.NewReader(body))
+				require.NoError(t, err)
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusCreated {
+					accepted++
+				}
+				assertBytesNoEcho(t, fmt.Sprintf("signup response %d", resp.StatusCode), []string{s}, b)
+			}
+		}
+		assert.Positive(t, accepted, "no example key was accepted")
+	})
+}
+
+// writeTemp writes b to a file in dir and returns its path.
+func writeTemp(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, b, 0o600))
+	return p
 }
