@@ -40,7 +40,13 @@ cleanup() {
 	else
 		rm -rf "$work"
 	fi
-	if [[ $status -eq 0 ]]; then log PASS; else log "FAIL (status $status)"; fi
+	if [[ $status -eq 0 ]]; then
+		log PASS
+		echo "e2e: 1 passed, 0 failed"
+	else
+		log "FAIL (status $status)"
+		echo "e2e: 0 passed, 1 failed"
+	fi
 	exit "$status"
 }
 trap cleanup EXIT
