@@ -58,8 +58,10 @@ type Detector struct {
 type compiled struct {
 	p           patterns.Pattern
 	re          *regexp2.Regexp
-	secretGroup int // regex group number of "secret", or 0
-	reach       int // MaxLen + slack
+	anchored    *regexp2.Regexp // \G(?:re) when every match starts near a keyword
+	leads       []int           // distances from a match's start to its keyword
+	secretGroup int             // regex group number of "secret", or 0
+	reach       int             // MaxLen + slack
 	links       []int
 }
 
@@ -223,6 +225,13 @@ func compile(p patterns.Pattern, timeout time.Duration) (c compiled, err error) 
 	c.re = re
 	if n := re.GroupNumberFromName("secret"); n > 0 {
 		c.secretGroup = n
+	}
+	if leads, ok := anchorable(p.Regex, p.Keywords, p.KeywordsFoldCase); ok {
+		c.leads = leads
+		if a, err := compileRegex(`\G(?:` + p.Regex + `)`); err == nil && max(a.GroupNumberFromName("secret"), 0) == c.secretGroup {
+			a.MatchTimeout = timeout
+			c.anchored = a
+		}
 	}
 	maxLen := p.MaxLen
 	if maxLen == 0 {

@@ -14,7 +14,7 @@ import (
 // maxRegion bounds the text one regex search runs over. Windows of nearby
 // keywords of one pattern are merged up to this size; a longer run of
 // keywords is split into overlapping regions.
-const maxRegion = 8 << 10
+const maxRegion = 64 << 10
 
 // maxPooledCap is the largest scratch capacity kept in the pool after a
 // call, so that one hostile input does not pin memory.
@@ -143,6 +143,10 @@ func (d *Detector) runRegion(st *state, c *compiled, src []byte, lo, hi int, hit
 	region := src[lo:hi]
 	st.runes, st.offs = toRunes(st.runes[:0], st.offs[:0], region)
 	runes, offs := st.runes, st.offs
+	if c.anchored != nil {
+		d.runAnchored(st, c, src, lo, hits)
+		return
+	}
 	err := c.re.FindRunesMatches(runes, 0, func(m regexp2.MatchView) bool {
 		mi, ml, ok := m.GroupRange(0)
 		if !ok {
@@ -167,6 +171,61 @@ func (d *Detector) runRegion(st *state, c *compiled, src []byte, lo, hi int, hit
 			st.found = append(st.found, f)
 		}
 		return true
+	})
+	if err != nil {
+		d.timeouts.Add(1)
+	}
+}
+
+// runAnchored tries c's anchored regex once at each keyword hit, less each
+// of c's leads; st.runes and st.offs hold src[lo:…] decoded.
+func (d *Detector) runAnchored(st *state, c *compiled, src []byte, lo int, hits []hit) {
+	runes, offs := st.runes, st.offs
+	for _, h := range hits {
+		for _, lead := range c.leads {
+			target := h.start - lead - lo
+			if target < 0 {
+				continue
+			}
+			at := target
+			if len(offs) > 0 {
+				i, found := slices.BinarySearch(offs, target)
+				if !found {
+					continue // inside a multi-byte rune
+				}
+				at = i
+			}
+			if at >= len(runes) {
+				continue
+			}
+			d.tryAt(st, c, src, lo, at)
+		}
+	}
+}
+
+// tryAt runs c's anchored regex at rune index at of st.runes.
+func (d *Detector) tryAt(st *state, c *compiled, src []byte, lo, at int) {
+	runes, offs := st.runes, st.offs
+	err := c.anchored.FindRunesMatches(runes, at, func(m regexp2.MatchView) bool {
+		mi, ml, ok := m.GroupRange(0)
+		if !ok || mi != at {
+			return false
+		}
+		ms, me := lo+runeOff(offs, mi), lo+runeOff(offs, mi+ml)
+		ss, se := ms, me
+		if c.secretGroup > 0 {
+			si, sl, ok := m.GroupRange(c.secretGroup)
+			if !ok {
+				return false
+			}
+			ss, se = lo+runeOff(offs, si), lo+runeOff(offs, si+sl)
+		}
+		if se > ss {
+			if f, ok := d.judge(st, c, src, ss, se, ms, me); ok {
+				st.found = append(st.found, f)
+			}
+		}
+		return false
 	})
 	if err != nil {
 		d.timeouts.Add(1)
