@@ -26,8 +26,9 @@ var knownDocValues = map[string]bool{
 // rules every pattern's findings go through: a known documentation value
 // (AKIAIOSFODNN7EXAMPLE, …), a placeholder word (example, changeme,
 // your_, ${, {{, xxxxx, *****, …), and, for values up to 128 bytes, a run
-// of 6 identical bytes, an ascending run of 8, or fewer than 4 distinct
-// bytes in 8 or more. It does not allocate.
+// of 6 identical bytes or fewer than 4 distinct bytes in 8 or more, and,
+// at any length, an ascending run of 8 (abcdefgh, 12345678). It does not
+// allocate.
 func IsPlaceholder(s []byte) bool { return isPlaceholder(s) }
 
 func isPlaceholder(s []byte) bool {
@@ -40,12 +41,15 @@ func isPlaceholder(s []byte) bool {
 	if containsFoldAny(s, placeholderWords) {
 		return true
 	}
-	if len(s) <= 128 {
-		// Runs of one byte and ascending sequences do not occur in random
-		// tokens of this size (a run of 6 in a 64-char hex string has
-		// probability about 6e-5).
-		run, seq := 1, 1
-		for i := 1; i < len(s); i++ {
+	// Runs of one byte do not occur in random tokens of up to 128 bytes (a
+	// run of 6 in a 64-char hex string has probability about 6e-5); longer
+	// structured secrets (DER in PEM) have them. Ascending runs of 8 are
+	// rarer still (about 2e-13 per position in base64) and are checked at
+	// any length.
+	short := len(s) <= 128
+	run, seq := 1, 1
+	for i := 1; i < len(s); i++ {
+		if short {
 			if s[i] == s[i-1] {
 				run++
 				if run >= 6 {
@@ -54,20 +58,17 @@ func isPlaceholder(s []byte) bool {
 			} else {
 				run = 1
 			}
-			if s[i] == s[i-1]+1 && isAlnum(s[i]) {
-				seq++
-				if seq >= 8 {
-					return true
-				}
-			} else {
-				seq = 1
-			}
 		}
-		if len(s) >= 8 && distinct(s) < 4 {
-			return true
+		if s[i] == s[i-1]+1 && isAlnum(s[i]) {
+			seq++
+			if seq >= 8 {
+				return true
+			}
+		} else {
+			seq = 1
 		}
 	}
-	return false
+	return short && len(s) >= 8 && distinct(s) < 4
 }
 
 func isAlnum(c byte) bool {

@@ -71,7 +71,9 @@ var followBytes = func() []byte {
 	for c := byte('0'); c <= '9'; c++ {
 		out = append(out, c)
 	}
-	return append(out, '-', '_', '.')
+	// '%' and '&' let a percent-escape trigger be followed by another
+	// escape or the next query parameter.
+	return append(out, '-', '_', '.', '%', '&')
 }()
 
 // gramCost ranks how common a folded byte is in logs; lower is rarer. The
@@ -145,23 +147,30 @@ func buildPrefilter(pats []compiled, decode bool) prefilter {
 		}
 	}
 	if decode {
-		// Base64 forms of the distinctive keywords, at the three byte
-		// alignments, start decoding of the run around them.
+		// Base64 forms of the keywords of patterns that recognise a secret
+		// on its own, at the three byte alignments, start decoding of the
+		// run around them. Keywords matched regardless of case contribute
+		// their forms as written and in lower case.
 		for i := range pats {
 			p := &pats[i].p
-			if p.NeedsContext || p.KeywordsFoldCase {
+			if p.NeedsContext {
 				continue
 			}
 			for _, k := range p.Keywords {
-				if len(k) < 4 {
-					continue
+				variants := []string{k}
+				if p.KeywordsFoldCase {
+					if l := string(lower([]byte(k))); l != k {
+						variants = append(variants, l)
+					}
 				}
-				for _, t := range base64Forms(k) {
-					add(t, false, -1, true, EncodingBase64)
+				for _, v := range variants {
+					for _, t := range base64Forms(v) {
+						add(t, false, -1, true, EncodingBase64)
+					}
 				}
 			}
 		}
-		for _, t := range []string{"%2F", "%2B", "%3D", "%40", "%3A", "%2f", "%2b", "%3d", "%3a"} {
+		for _, t := range []string{"%2F", "%2B", "%3D", "%40", "%3A", "%24", "%2f", "%2b", "%3d", "%3a"} {
 			add(t, false, -1, true, EncodingPercent)
 		}
 		for _, t := range []string{`\u00`, `:\/\/`} {
@@ -247,26 +256,38 @@ func (pf *prefilter) insert(g uint32, r gramRef) {
 	pf.bits[h>>6] |= 1 << (h & 63)
 }
 
-// base64Forms returns the base64 text that the bytes of k always encode to,
-// at each of the three alignments k can take in a base64 stream.
+// base64Forms returns base64 texts of at least 4 characters that the bytes
+// of k always encode to, at each of the three alignments k can take in a
+// base64 stream. Characters that also depend on the bytes before k are
+// enumerated over those bits (4 or 16 variants) when that is needed to
+// reach 4 characters; characters that depend on the bytes after k are
+// dropped.
 func base64Forms(k string) []string {
 	var out []string
 	for pad := 0; pad < 3; pad++ {
-		buf := make([]byte, pad+len(k))
-		copy(buf[pad:], k)
-		enc := base64.StdEncoding.EncodeToString(buf)
-		// Characters fully determined by k: skip those touching the pad
-		// bytes at the start and the partial group at the end.
-		start := 0
+		start := 0 // first character determined by k alone
 		if pad > 0 {
 			start = (pad*8 + 5) / 6
 		}
-		end := (len(buf) * 8) / 6
-		if end > len(enc) {
-			end = len(enc)
-		}
+		end := ((pad + len(k)) * 8) / 6 // characters before the partial last one
 		if end-start >= 4 {
-			out = append(out, enc[start:end])
+			buf := make([]byte, pad+len(k))
+			copy(buf[pad:], k)
+			out = append(out, base64.StdEncoding.EncodeToString(buf)[start:end])
+			continue
+		}
+		if pad == 0 || end-(start-1) < 4 {
+			continue
+		}
+		// Include the straddling character before k: its low bits come
+		// from k, its high bits (2 for pad 1, 4 for pad 2) from the byte
+		// before.
+		bits := 2 * pad
+		for v := 0; v < 1<<bits; v++ {
+			buf := make([]byte, pad+len(k))
+			copy(buf[pad:], k)
+			buf[pad-1] = byte(v)
+			out = append(out, base64.StdEncoding.EncodeToString(buf)[start-1:end])
 		}
 	}
 	return out
