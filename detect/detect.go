@@ -27,8 +27,12 @@ var (
 
 // Defaults of the tunable limits.
 const (
-	// DefaultMatchTimeout bounds each regex search in a window.
-	DefaultMatchTimeout = 100 * time.Millisecond
+	// DefaultMatchTimeout bounds each regex search in a window. Searches of
+	// the built-in patterns take microseconds; the bound is generous because
+	// regexp2 checks it against a clock that ticks every 100 ms, so a
+	// shorter bound could cut an ordinary search short on a loaded machine
+	// and let a secret through.
+	DefaultMatchTimeout = 500 * time.Millisecond
 	// DefaultDecodeDepth is how many layers of encoding are undone.
 	DefaultDecodeDepth = 2
 	// MaxPatternLen is the largest Pattern.MaxLen accepted.

@@ -36,6 +36,9 @@ var genericIDs = map[string]bool{
 	"authorization-basic-header":  true,
 	"authorization-bearer-header": true,
 	"generic-high-entropy-secret": true,
+	// A manifest's base64 values are reported as such only when no
+	// provider pattern recognises the decoded value.
+	"kubernetes-secret-manifest": true,
 }
 
 // Default returns the built-in catalog, one Pattern per credential type.
