@@ -26,7 +26,7 @@ import (
 // starting at a keyword.
 
 const (
-	maxPrefixes = 4096
+	maxPrefixes = 1024
 	maxLead     = 16
 	maxLeads    = 4
 )
@@ -113,6 +113,10 @@ func (w *prefixWalker) eq(a, b string) bool {
 
 // extend appends each of chars to each unfinished prefix.
 func (w *prefixWalker) extend(in []string, chars []rune) []string {
+	if len(in)*len(chars) > 4*maxPrefixes {
+		w.failed = true // would only grow past the limit
+		return nil
+	}
 	var out []string
 	for _, p := range in {
 		if w.done(p) {
@@ -163,8 +167,15 @@ func allDone(w *prefixWalker, ps []string) bool {
 	return true
 }
 
-// caseChars returns c and, under IgnoreCase, its other ASCII case.
-func caseChars(c rune, opts syntax.RegexOptions) []rune {
+// caseChars returns c and, under IgnoreCase, its other ASCII case. With
+// case-folded keywords one case stands for both.
+func (w *prefixWalker) caseChars(c rune, opts syntax.RegexOptions) []rune {
+	if w.fold {
+		if c >= 'A' && c <= 'Z' {
+			c += 32
+		}
+		return []rune{c}
+	}
 	if opts&syntax.IgnoreCase != 0 {
 		if c >= 'a' && c <= 'z' {
 			return []rune{c, c - 32}
@@ -176,7 +187,7 @@ func caseChars(c rune, opts syntax.RegexOptions) []rune {
 	return []rune{c}
 }
 
-func setChars(n *syntax.RegexNode) []rune {
+func (w *prefixWalker) setChars(n *syntax.RegexNode) []rune {
 	if n.Set == nil || n.Set.IsNegated() || n.Set.HasSubtraction() {
 		return nil
 	}
@@ -186,7 +197,7 @@ func setChars(n *syntax.RegexNode) []rune {
 	}
 	var out []rune
 	for _, c := range cs {
-		out = append(out, caseChars(c, n.Options)...)
+		out = append(out, w.caseChars(c, n.Options)...)
 	}
 	return out
 }
@@ -198,18 +209,18 @@ func (w *prefixWalker) walk(n *syntax.RegexNode, in []string) []string {
 	}
 	switch n.T {
 	case syntax.NtOne:
-		return w.extend(in, caseChars(n.Ch, n.Options))
+		return w.extend(in, w.caseChars(n.Ch, n.Options))
 	case syntax.NtMulti:
 		out := in
 		for _, c := range n.Str {
-			out = w.extend(out, caseChars(c, n.Options))
+			out = w.extend(out, w.caseChars(c, n.Options))
 			if w.failed {
 				return nil
 			}
 		}
 		return out
 	case syntax.NtSet:
-		cs := setChars(n)
+		cs := w.setChars(n)
 		if cs == nil {
 			w.failed = true
 			return nil
@@ -251,8 +262,8 @@ func (w *prefixWalker) walk(n *syntax.RegexNode, in []string) []string {
 		syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
 		var cs []rune
 		if n.T == syntax.NtOneloop || n.T == syntax.NtOnelazy || n.T == syntax.NtOneloopatomic {
-			cs = caseChars(n.Ch, n.Options)
-		} else if cs = setChars(n); cs == nil {
+			cs = w.caseChars(n.Ch, n.Options)
+		} else if cs = w.setChars(n); cs == nil {
 			w.failed = true
 			return nil
 		}
