@@ -368,3 +368,14 @@ func TestConcurrentScan(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestRedactFindingsMatchesRedact(t *testing.T) {
+	d := newTest(t, WithMask(MaskPrefix))
+	src := genLog(1<<16, 5, 43)
+	fs := d.Scan(src)
+	require.NotEmpty(t, fs)
+	assert.Equal(t, d.Redact(nil, src), d.RedactFindings(nil, src, fs))
+	// Out-of-order and out-of-range findings are skipped, not trusted.
+	bad := append([]Finding{{PatternID: "test-token", Start: len(src) - 2, End: len(src) + 5}}, fs...)
+	assert.Equal(t, string(src), string(d.RedactFindings(nil, src, bad[:1])))
+}

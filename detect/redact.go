@@ -84,6 +84,15 @@ func (d *Detector) RedactString(s string) string {
 	return out
 }
 
+// RedactFindings appends src to dst with the spans of fs replaced by
+// masks, as Redact would write them, for callers that have already scanned
+// src (to count or score the findings) and should not scan it twice. fs
+// must come from Scan or AppendScan of the same src (sorted and disjoint);
+// findings that are out of order or out of range are skipped.
+func (d *Detector) RedactFindings(dst, src []byte, fs []Finding) []byte {
+	return d.applyMasks(dst, src, fs)
+}
+
 // applyMasks appends src to dst with the spans of fs (sorted, disjoint)
 // replaced by masks.
 func (d *Detector) applyMasks(dst, src []byte, fs []Finding) []byte {
