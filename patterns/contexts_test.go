@@ -1063,8 +1063,6 @@ var knownAssignGaps = map[string]string{
 	"authorization-bearer-header / xml":                  "generic.go: the example name is the scheme word (Bearer), not a variable",
 	"authorization-bearer-header / yaml":                 "generic.go: the example name is the scheme word (Bearer), not a variable",
 	"authorization-bearer-header / yaml quoted":          "generic.go: the example name is the scheme word (Bearer), not a variable",
-	"generic-high-entropy-secret / kubernetes env":       "generic.go: no Kubernetes env or XML element form",
-	"generic-high-entropy-secret / xml":                  "generic.go: no Kubernetes env or XML element form",
 	"npm-legacy-token / go":                              "_authToken is only taken in .npmrc lines (//registry/:_authToken=)",
 	"npm-legacy-token / json":                            "_authToken is only taken in .npmrc lines (//registry/:_authToken=)",
 	"npm-legacy-token / json compact":                    "_authToken is only taken in .npmrc lines (//registry/:_authToken=)",

@@ -29,7 +29,7 @@ const cliValue = `(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|(
 
 // pemBody is the base64 body of a PEM block with its line breaks, as
 // written or escaped (\n, \r\n, \\n), and RFC 1421 headers.
-const pemBody = `(?:[A-Za-z0-9+/=:,. \t\r\n-]|\\{1,2}[rnt]){40,8000}?`
+const pemBody = `(?:[A-Za-z0-9+/=:,. \t\r\n]|-(?!----)|\\{1,2}[rnt]){40,8000}?`
 
 // genericKeywordsPassword are the password-assignment keywords: each
 // password-like key word followed by an assignment character.
@@ -43,7 +43,9 @@ var genericKeywordsPassword = func() []string {
 	return append(out, "-password ", "-passwd ", "-pass ", "-token ", "-token=", "mysql", "ConvertTo-SecureString")
 }()
 
-// genericKeywordsSecret are the generic-high-entropy-secret keywords.
+// genericKeywordsSecret are the generic-high-entropy-secret keywords: the
+// words a match of secretRegex starts with. "key" and "auth" end a key name
+// only when followed by an assignment, a quote, '>' or a line break.
 var genericKeywordsSecret = func() []string {
 	out := []string{"secret", "token", "credential"}
 	for _, k := range []string{"key", "auth"} {
@@ -51,8 +53,60 @@ var genericKeywordsSecret = func() []string {
 			out = append(out, k+op)
 		}
 	}
-	return append(out, "key_", "key-")
+	return append(out, "key_", "key-", "key>", "key\n", "key\r")
 }()
+
+// secretName checks the key name that ends at the current position. A
+// cheap look-ahead first requires an assignment, a line break, a comma or
+// '>' to follow (most keyword hits in logs are prose: "token refresh");
+// then the name's last part (letters, digits, '_' and '-') is captured as
+// "key" for the echo check, and names of non-secrets are refused: ids,
+// public keys, digests, pagination.
+const secretName = `(?=\\?["']?[ \t]{0,4}[=:\r\n,]|>)(?<=(?<key>[A-Za-z0-9_-]{1,100}))` +
+	// Suffixes, grouped by their last letter (a look-behind is matched
+	// right to left): id field name file type size path hash length url
+	// ttl uri len version page_token next_token count format _at prefix
+	// header cursor expiry cache_key expires checksum.
+	`(?<!(?:i|fiel)d|(?:nam|fil|typ|siz)e|(?:pat|has|lengt)h|(?:ur|tt)l|uri|(?:le|versio|(?:page|next)_?toke)n|(?:coun|forma|_a)t|prefix|(?:head|curs)er|(?:expir|cache_?ke)y|expires|checksum)` +
+	// Words anywhere in the name's last 30 or 40 characters.
+	`(?<!public[A-Za-z0-9_.-]{0,40}|pub_?key[A-Za-z0-9_.-]{0,30}|sentry[A-Za-z0-9_.-]{0,30}|continuation[A-Za-z0-9_.-]{0,30}|[cx]srf[A-Za-z0-9_.-]{0,30}|idempotency[A-Za-z0-9_.-]{0,30}|nonce[A-Za-z0-9_.-]{0,30})`
+
+// secretValue is a token-like value that does not name the key (its last
+// part) again, which is code: x.tokenKey = tokenKey, type PrivateKey =
+// ed25519.PrivateKey.
+const secretValue = `(?!\\?["']?(?:[A-Za-z0-9_]{1,40}\.)?\k<key>(?![A-Za-z0-9_]))` + opaqueValue
+
+// assignOpKeyword is assignOp in the forms the "key" and "auth" keywords
+// spell: a quote (or escaped quote) then spaces, or at most one space,
+// before the operator.
+const assignOpKeyword = `(?:(?:\\"|["'])[ \t]{0,4}|[ ]?)(?:=>|:=|=(?!=)|:(?=[ \t"'\\]))[ \t]{0,4}`
+
+// k8sEnvLookbehind requires "name:" before the key name of a Kubernetes
+// env entry (YAML "- name: X_SECRET" or JSON {"name": "X_SECRET", ...}).
+const k8sEnvLookbehind = `(?<=name["']?[ \t]{0,4}:[ \t]{0,4}["']?[A-Za-z0-9_.-]{1,100})`
+
+// k8sEnvValue is the separator between a Kubernetes env entry's name and
+// its value (a line break or a comma, then value:).
+const k8sEnvValue = `[ \t]{0,40}["']?value["']?[ \t]{0,4}:[ \t]{0,4}`
+
+// xmlSecretValue is the content of an XML element named by the key:
+// <apiSecret>value</apiSecret>.
+const xmlSecretValue = `(?<=<[A-Za-z0-9_.:-]{1,100})>(?<secret>[A-Za-z0-9+/=_.~-]{16,160})</`
+
+// secretRegex is the generic-high-entropy-secret regex. Each alternative
+// starts with one of genericKeywordsSecret, so a match starts at a keyword
+// hit; the rest of the key name is taken whole.
+const secretRegex = `(?i)(?:` +
+	// secret, token, credential, key_, key-: the name may go on.
+	`(?:secret|token|credential|key[_-])(?>[A-Za-z0-9_.-]{0,30})` + secretName +
+	`(?:(?:` + assignOp + `|` + k8sEnvLookbehind + `["']?[ \t]{0,4}(?:\r?\n|,)` + k8sEnvValue + `)` + secretValue + `|` + xmlSecretValue + `)` +
+	// key: the name ends, with an assignment, a quote, '>' or a line break.
+	// (A property-list <key> element holds a name, not a value.)
+	`|key` + secretName +
+	`(?:(?:` + assignOpKeyword + `|` + k8sEnvLookbehind + `(?:\r?\n|["'][ \t]{0,4}(?:\r?\n|,))` + k8sEnvValue + `)` + secretValue + `|(?<!<key)` + xmlSecretValue + `)` +
+	// auth: the name ends with an assignment.
+	`|auth` + secretName + assignOpKeyword + secretValue +
+	`)`
 
 // genericPatterns returns the built-in patterns of this catalog group.
 func genericPatterns() []Pattern {
@@ -354,15 +408,10 @@ func genericPatterns() []Pattern {
 			Confidence:       ConfidenceGeneric,
 			Keywords:         genericKeywordsSecret,
 			KeywordsFoldCase: true,
-			// The match starts at the secret word of the key (a literal start
-			// lets the regex skip ahead quickly) and takes the rest of the key
-			// whole; the key's last dotted part is captured for the check below.
-			Regex: `(?i)(?:secret|token|key|auth|credential)(?>[A-Za-z0-9_.-]{0,30})(?<=(?<key>[A-Za-z0-9_-]{1,100}))` +
-				// Names of non-secrets: ids, public keys, digests, pagination.
-				`(?<!id|name|path|file|url|uri|type|hash|len|length|size|count|version|prefix|format|field|header|ttl|expiry|expires|_at|public[A-Za-z0-9_.-]{0,40}|pub_?key[A-Za-z0-9_.-]{0,30}|sentry[A-Za-z0-9_.-]{0,30}|page_?token|next_?token|continuation[A-Za-z0-9_.-]{0,30}|cursor|csrf[A-Za-z0-9_.-]{0,30}|xsrf[A-Za-z0-9_.-]{0,30}|idempotency[A-Za-z0-9_.-]{0,30}|cache_?key|nonce[A-Za-z0-9_.-]{0,30}|checksum)` +
-				// A value naming the key (its last dotted part) again is code:
-				// x.tokenKey = tokenKey, type PrivateKey = ed25519.PrivateKey.
-				assignOp + `\\?["']?(?!(?:[A-Za-z0-9_]{1,40}\.)?\k<key>(?![A-Za-z0-9_]))` + opaqueValue,
+			// Every match starts at the secret word of the key, one of the
+			// keywords, so the engine tries the regex once at each keyword
+			// hit (see secretRegex).
+			Regex:        secretRegex,
 			MaxLen:       224,
 			Validate:     checkOpaqueSecret,
 			MinEntropy:   3,
@@ -374,6 +423,10 @@ func genericPatterns() []Pattern {
 				`{"client_secret": "zl0gacLteAsUpE3lNhhsVp7O", "client_id": "web"}`,
 				`api_key: VdKSCLKakyYojAbJdHUxvu4V`,
 				`NEXTAUTH_SECRET=WnB5bVRnSmI4TnFjS2tZcmxiaUtETHpLVXZsWmJGSm8=`,
+				"        env:\n        - name: SESSION_SECRET\n          value: \"q8Zt3LmW9xVb2KpR7nYc\"\n",
+				`{"env": [{"name": "PARTNER_API_KEY", "value": "Vd7KSCLk2yYojAbJ5HUxvu4V"}]}`,
+				`<settings><apiSecret>p7RkQ2vX9LmZt4WbN8sJ</apiSecret></settings>`,
+				"<add key=\"x\"/><signingKey>N4vQ8mLp2RtwZ7kXb3Yc</signingKey>",
 			},
 			NonExamples: []string{
 				`secret_key = "your-secret-key-here"`,
@@ -402,6 +455,9 @@ func genericPatterns() []Pattern {
 				`type PrivateKey = ed25519.PrivateKey`,
 				`oauth2TokenSourceKey = "oauth2.google.tokenSource"`,
 				`HTTPResponseContentLengthKey: HTTPResponseContentLengthKey,`,
+				`<key>CFBundleIdentifier2</key><string>com.example.app</string>`,
+				"env:\n- name: SESSION_SECRET\n  valueFrom:\n    secretKeyRef: {name: app, key: session}\n",
+				`Optional<Token>getAccessTokenValue1()`,
 				`c.googlefirebaseappcheckv1betaexchangerecaptchaenterprisetokenrequest = googlefirebaseappcheckv1betaexchangerecaptchaenterprisetokenrequest`,
 			},
 		},
