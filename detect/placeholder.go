@@ -38,7 +38,7 @@ func isPlaceholder(s []byte) bool {
 	if knownDocValues[string(s)] {
 		return true
 	}
-	if containsFoldAny(s, placeholderWords) {
+	if containsFoldAny(s) {
 		return true
 	}
 	// Runs of one byte do not occur in random tokens of up to 128 bytes (a
@@ -87,32 +87,26 @@ func distinct(s []byte) int {
 	return n
 }
 
-// firstBytes marks the (lowercase) first bytes of placeholderWords, in
-// both cases, so that containsFoldAny makes one pass over s.
-var firstBytes = func() (t [256]bool) {
+// wordsByFirst lists, for each byte, the placeholderWords that begin with
+// it in either case, so that containsFoldAny makes one pass over s and
+// compares only the words that can start at each position.
+var wordsByFirst = func() (t [256][]string) {
 	for _, w := range placeholderWords {
 		c := w[0]
-		t[c] = true
+		t[c] = append(t[c], w)
 		if c >= 'a' && c <= 'z' {
-			t[c-('a'-'A')] = true
+			t[c-('a'-'A')] = append(t[c-('a'-'A')], w)
 		}
 	}
 	return t
 }()
 
-// containsFoldAny reports whether s contains any of the lowercase words,
-// ignoring ASCII case in s. Every word's first byte must be in firstBytes.
-func containsFoldAny(s []byte, words []string) bool {
-	for i := 0; i < len(s); i++ {
-		if !firstBytes[s[i]] {
-			continue
-		}
-		c := s[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		for _, w := range words {
-			if w[0] == c && len(w) <= len(s)-i && equalFoldLower(s[i:i+len(w)], w) {
+// containsFoldAny reports whether s contains any of placeholderWords,
+// ignoring ASCII case in s.
+func containsFoldAny(s []byte) bool {
+	for i, c := range s {
+		for _, w := range wordsByFirst[c] {
+			if len(w) <= len(s)-i && equalFoldLower(s[i:i+len(w)], w) {
 				return true
 			}
 		}

@@ -203,14 +203,20 @@ func (d *Detector) runAnchored(st *state, c *compiled, src []byte, lo int, hits 
 	}
 }
 
-// tryAt runs c's anchored regex at rune index at of st.runes.
+// tryAt runs c's anchored regex at rune index at of st.runes. The regex
+// sees only the runes it can reach (c.reach on each side of at): regexp2's
+// per-call cost grows with the length of its input, and a dense run of
+// keywords would otherwise cost the region's length per attempt.
 func (d *Detector) tryAt(st *state, c *compiled, src []byte, lo, at int) {
-	runes, offs := st.runes, st.offs
-	err := c.anchored.FindRunesMatches(runes, at, func(m regexp2.MatchView) bool {
+	a := max(0, at-c.reach)
+	b := min(len(st.runes), at+c.reach)
+	runes, offs := st.runes[a:b], st.offs
+	err := c.anchored.FindRunesMatches(runes, at-a, func(m regexp2.MatchView) bool {
 		mi, ml, ok := m.GroupRange(0)
-		if !ok || mi != at {
+		if !ok || mi != at-a {
 			return false
 		}
+		mi += a
 		ms, me := lo+runeOff(offs, mi), lo+runeOff(offs, mi+ml)
 		ss, se := ms, me
 		if c.secretGroup > 0 {
@@ -218,6 +224,7 @@ func (d *Detector) tryAt(st *state, c *compiled, src []byte, lo, at int) {
 			if !ok {
 				return false
 			}
+			si += a
 			ss, se = lo+runeOff(offs, si), lo+runeOff(offs, si+sl)
 		}
 		if se > ss {
