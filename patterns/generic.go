@@ -68,8 +68,8 @@ const secretName = `(?=\\?["']?[ \t]{0,4}[=:\r\n,]|>)(?<=(?<key>[A-Za-z0-9_-]{1,
 	// ttl uri len version page_token next_token count format _at prefix
 	// header cursor expiry cache_key expires checksum.
 	`(?<!(?:i|fiel)d|(?:nam|fil|typ|siz)e|(?:pat|has|lengt)h|(?:ur|tt)l|uri|(?:le|versio|(?:page|next)_?toke)n|(?:coun|forma|_a)t|prefix|(?:head|curs)er|(?:expir|cache_?ke)y|expires|checksum)` +
-	// Words anywhere in the name's last 30 or 40 characters.
-	`(?<!public[A-Za-z0-9_.-]{0,40}|pub_?key[A-Za-z0-9_.-]{0,30}|sentry[A-Za-z0-9_.-]{0,30}|continuation[A-Za-z0-9_.-]{0,30}|[cx]srf[A-Za-z0-9_.-]{0,30}|idempotency[A-Za-z0-9_.-]{0,30}|nonce[A-Za-z0-9_.-]{0,30})`
+	// Words in the name, looked for once from its start.
+	`(?<=(?<![A-Za-z0-9_.-])(?![A-Za-z0-9_.-]{0,60}?(?=[pscxinPSCXIN])(?:public|pub_?key|sentry|continuation|[cx]srf|idempotency|nonce))[A-Za-z0-9_.-]{1,100})`
 
 // secretValue is a token-like value that does not name the key (its last
 // part) again, which is code: x.tokenKey = tokenKey, type PrivateKey =
@@ -82,8 +82,9 @@ const secretValue = `(?!\\?["']?(?:[A-Za-z0-9_]{1,40}\.)?\k<key>(?![A-Za-z0-9_])
 const assignOpKeyword = `(?:(?:\\"|["'])[ \t]{0,4}|[ ]?)(?:=>|:=|=(?!=)|:(?=[ \t"'\\]))[ \t]{0,4}`
 
 // k8sEnvLookbehind requires "name:" before the key name of a Kubernetes
-// env entry (YAML "- name: X_SECRET" or JSON {"name": "X_SECRET", ...}).
-const k8sEnvLookbehind = `(?<=name["']?[ \t]{0,4}:[ \t]{0,4}["']?[A-Za-z0-9_.-]{1,100})`
+// env entry (YAML "- name: X_SECRET" or JSON {"name": "X_SECRET", ...}),
+// and the line break or comma after it.
+const k8sEnvLookbehind = `(?<=name["']?[ \t]{0,4}:[ \t]{0,4}["']?[A-Za-z0-9_.-]{1,100}["']?[ \t]{0,4}(?:\r?\n|,))`
 
 // k8sEnvValue is the separator between a Kubernetes env entry's name and
 // its value (a line break or a comma, then value:).
@@ -91,7 +92,7 @@ const k8sEnvValue = `[ \t]{0,40}["']?value["']?[ \t]{0,4}:[ \t]{0,4}`
 
 // xmlSecretValue is the content of an XML element named by the key:
 // <apiSecret>value</apiSecret>.
-const xmlSecretValue = `(?<=<[A-Za-z0-9_.:-]{1,100})>(?<secret>[A-Za-z0-9+/=_.~-]{16,160})</`
+const xmlSecretValue = `>(?<=<[A-Za-z0-9_.:-]{1,100}>)(?<secret>[A-Za-z0-9+/=_.~-]{16,160})</`
 
 // secretRegex is the generic-high-entropy-secret regex. Each alternative
 // starts with one of genericKeywordsSecret, so a match starts at a keyword
@@ -99,11 +100,11 @@ const xmlSecretValue = `(?<=<[A-Za-z0-9_.:-]{1,100})>(?<secret>[A-Za-z0-9+/=_.~-
 const secretRegex = `(?i)(?:` +
 	// secret, token, credential, key_, key-: the name may go on.
 	`(?:secret|token|credential|key[_-])(?>[A-Za-z0-9_.-]{0,30})` + secretName +
-	`(?:(?:` + assignOp + `|` + k8sEnvLookbehind + `["']?[ \t]{0,4}(?:\r?\n|,)` + k8sEnvValue + `)` + secretValue + `|` + xmlSecretValue + `)` +
+	`(?:(?:` + assignOp + `|["']?[ \t]{0,4}(?:\r?\n|,)` + k8sEnvLookbehind + k8sEnvValue + `)` + secretValue + `|` + xmlSecretValue + `)` +
 	// key: the name ends, with an assignment, a quote, '>' or a line break.
 	// (A property-list <key> element holds a name, not a value.)
 	`|key` + secretName +
-	`(?:(?:` + assignOpKeyword + `|` + k8sEnvLookbehind + `(?:\r?\n|["'][ \t]{0,4}(?:\r?\n|,))` + k8sEnvValue + `)` + secretValue + `|(?<!<key)` + xmlSecretValue + `)` +
+	`(?:(?:` + assignOpKeyword + `|(?:\r?\n|["'][ \t]{0,4}(?:\r?\n|,))` + k8sEnvLookbehind + k8sEnvValue + `)` + secretValue + `|(?!>(?<=<key>))` + xmlSecretValue + `)` +
 	// auth: the name ends with an assignment.
 	`|auth` + secretName + assignOpKeyword + secretValue +
 	`)`

@@ -42,6 +42,7 @@ var gnCostInputs = []gnCostInput{
 	{"begin-key", gnRepeat("-----BEGIN PRIVATE KEY-----")},
 	{"token=", gnRepeat("token=")},
 	{"secret_key:", gnRepeat("secret_key: ")},
+	{"key-runs", gnRepeat("secret_key_token_auth=")},
 	{"basic", gnRepeat("Authorization: Basic ")},
 	{"curl", gnRepeat("curl -s ")},
 	{"jwt", gnRepeat("eyJhbGciOiJIUzI1NiJ9.eyJ")},
