@@ -335,22 +335,27 @@ func genericPatterns() []Pattern {
 			},
 		},
 		{
-			ID:               "authorization-basic-header",
-			Provider:         "HTTP Basic",
-			Description:      "HTTP Basic credentials (Authorization header, curl -u user:password)",
-			Grants:           PrivFullAccount,
-			Severity:         SeverityHigh,
-			Confidence:       ConfidenceContextual,
-			Keywords:         []string{"basic", "curl"},
+			ID:          "authorization-basic-header",
+			Provider:    "HTTP Basic",
+			Description: "HTTP Basic credentials (Authorization header, curl -u user:password)",
+			Grants:      PrivFullAccount,
+			Severity:    SeverityHigh,
+			Confidence:  ConfidenceContextual,
+			// "curl " with the space: user agents write curl/8.5.0.
+			Keywords:         []string{"basic ", "basic\t", "curl ", "curl\t"},
 			KeywordsFoldCase: true,
+			// A curl password ends at white space, a quote or the end, after
+			// any closing brackets, ';', ',' and XML end tags: in "$(curl -u
+			// a:pw)" or "<cmd>curl -u a:pw</cmd>" the password is "pw".
 			Regex: `(?i)(?:(?<![A-Za-z0-9_-])basic[ \t]+(?<secret>[A-Za-z0-9+/]{8,684}={0,2})(?![A-Za-z0-9+/=_-])` +
-				`|(?<![A-Za-z0-9_-])curl[ \t](?:[^\r\n|;&]{0,160}?[ \t])?(?:-u[ \t]*|--user[ \t]+|--user=)["']?[^\s:"'@]{1,64}:(?<secret>[^\s"']{1,128}?)["']?(?=\s|$))`,
+				`|(?<![A-Za-z0-9_-])curl(?:[ \t]+(?>[^\s|;&]{1,160})){0,16}?[ \t]+(?:-u[ \t]*|--user[ \t]+|--user=)["']?[^\s:"'@]{1,64}:(?<secret>[^\s"'` + "`" + `]{1,128}?)(?=(?:[)\]};,]|</[A-Za-z0-9_.:-]{0,40}>)*(?:[\s"'` + "`" + `\\]|$)))`,
 			MaxLen:   720,
 			Validate: checkBasicCredentials,
 			Examples: []string{
 				`curl -H "Authorization: Basic YnVpbGQtYm90OlRxN3dMejJWYks5eA==" https://ci.internal.invalid/api/json`,
 				`Proxy-Authorization: Basic c3ZjX2V4cG9ydDpSN3ghbUsycFF6OQ==`,
 				`curl -s -u deploy:Vb8kQ2zLp7wX https://artifacts.internal.invalid/upload`,
+				`out=$(curl -fsS -X POST -H "Content-Type: application/json" --user ci:Zq7mT2xLp9Vb https://ci.internal.invalid/api)`,
 			},
 			NonExamples: []string{
 				`Authorization: Basic dXNlcm5hbWU6cGFzc3dvcmQ=`,
@@ -359,6 +364,7 @@ func genericPatterns() []Pattern {
 				`the service uses basic configuration for all environments`,
 				`curl -u "$USER:$PASS" https://artifacts.internal.invalid/upload`,
 				`curl -u admin: https://artifacts.internal.invalid/upload`,
+				`GET /healthz HTTP/1.1" 200 12 "-" "curl/8.5.0"`,
 			},
 		},
 		{
