@@ -16,13 +16,17 @@ func uriRegex(schemes string) string {
 }
 
 // sqlServerValue is a connection-string property value: double-quoted,
-// single-quoted, in ODBC braces, or bare up to ';' (inner spaces kept,
-// trailing spaces not; taken whole, without backtracking).
-const sqlServerValue = `(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|\{(?<secret>[^}\r\n]{1,128})\}|(?<secret>[^;\s"'{](?>(?:[ \t]*[^;\s"']){0,127})))(?=[ \t]*(?:;|$|["'\r\n]))`
+// single-quoted, in ODBC braces, or bare. A bare value is its first word,
+// taken whole, and the words after it (inner spaces) only if a ';' ends
+// them: a last value, with no ';' after it, ends at white space or a
+// quote, not at the end of the line.
+const sqlServerValue = `(?:(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|\{(?<secret>[^}\r\n]{1,128})\})(?=[ \t]*(?:;|$|["'\r\n]))` +
+	`|(?<secret>[^;\s"'{](?>[^;\s"']{0,127})(?:(?>(?:[ \t]+[^;\s"']{1,127}){1,16})(?=[ \t]*;))?)(?=[\s"';]|$))`
 
 // sqlServerHost is the property that makes a ';'-separated list a SQL
-// Server (ADO.NET, ODBC) connection string.
-const sqlServerHost = `(?:server|data source|address|addr|network address)[ \t]*=`
+// Server (ADO.NET, ODBC) connection string ("Network Address" ends in
+// "Address"). At most one space before '=' (the keywords' forms).
+const sqlServerHost = `(?:server|data source|address|addr) ?=`
 
 // databasePatterns returns the built-in patterns of this catalog group.
 func databasePatterns() []Pattern {
@@ -170,16 +174,19 @@ func databasePatterns() []Pattern {
 			},
 		},
 		{
-			ID:               "sqlserver-connection-string",
-			Provider:         "Microsoft SQL Server",
-			Description:      "SQL Server / ADO.NET connection string with a password",
-			Grants:           PrivDataStore,
-			Severity:         SeverityCritical,
-			Confidence:       ConfidenceDistinctive,
-			Keywords:         []string{"password=", "pwd=", "password =", "pwd ="},
+			ID:          "sqlserver-connection-string",
+			Provider:    "Microsoft SQL Server",
+			Description: "SQL Server / ADO.NET connection string with a password",
+			Grants:      PrivDataStore,
+			Severity:    SeverityCritical,
+			Confidence:  ConfidenceDistinctive,
+			// The host property's keywords start matches with the password
+			// after the host; the password's start those with the host after.
+			Keywords: []string{"password=", "pwd=", "password =", "pwd =", "server=", "server =",
+				"data source=", "data source =", "address=", "address =", "addr=", "addr ="},
 			KeywordsFoldCase: true,
-			Regex: `(?i)(?:(?<![A-Za-z0-9])` + sqlServerHost + `[^;\r\n"']{1,200};(?:[^;\r\n"']{0,120};){0,8}?[ \t]*(?:password|pwd)[ \t]*=[ \t]*` + sqlServerValue +
-				`|(?<![A-Za-z0-9])(?:password|pwd)[ \t]*=[ \t]*` + sqlServerValue + `[ \t]*;(?=(?:[^;\r\n"']{0,120};){0,8}?[ \t]*` + sqlServerHost + `))`,
+			Regex: `(?i)(?:(?<![A-Za-z0-9])` + sqlServerHost + `(?>[^;\r\n"']{1,200});(?:(?>[^;\r\n"']{0,120});){0,8}?[ \t]*(?:password|pwd)[ \t]*=[ \t]*` + sqlServerValue +
+				`|(?<![A-Za-z0-9])(?:password|pwd) ?=[ \t]*` + sqlServerValue + `[ \t]*;(?=(?:(?>[^;\r\n"']{0,120});){0,8}?[ \t]*(?<![A-Za-z0-9])(?:server|data source|address|addr)[ \t]*=))`,
 			MaxLen:   512,
 			Validate: checkURIPassword,
 			Examples: []string{

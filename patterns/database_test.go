@@ -78,6 +78,13 @@ func TestDatabaseSpans(t *testing.T) {
 		{"sqlserver-connection-string", `Data Source=SQL01;Database=Payroll;Uid=p;PWD="Mx4;tR9 vZ2q";`, "Mx4;tR9 vZ2q"},
 		{"sqlserver-connection-string", `Data Source=SQL01;Database=Payroll;Uid=p;Pwd={Mx4;tR9vZ2q};`, "Mx4;tR9vZ2q"},
 		{"sqlserver-connection-string", `User ID=sa;Password=Wz3kLq8vPx;Server=10.2.0.14,1433;Database=inventory`, "Wz3kLq8vPx"},
+		// A last password ends at white space or a quote, not at the end
+		// of the line; one followed by ';' keeps its inner spaces.
+		{"sqlserver-connection-string", `connecting with Server=sql01;User Id=app;Password=Jq7vX2mLp9 timeout=30 retries=3`, "Jq7vX2mLp9"},
+		{"sqlserver-connection-string", `conn="Server=sql01;User Id=app;Password=Jq7vX2mLp9" pool=4`, "Jq7vX2mLp9"},
+		{"sqlserver-connection-string", `Server=sql01;User Id=app;Password=Jq7v X2mL p9;Encrypt=True`, "Jq7v X2mL p9"},
+		{"sqlserver-connection-string", `ConnectionStrings__Default=Server=sql01;Database=hr;Password=Wz3kLq8vPx`, "Wz3kLq8vPx"},
+		{"sqlserver-connection-string", `Network Address = 10.0.0.5 ; Initial Catalog=x; Pwd = 'Tz4kLq8vPx' ;`, "Tz4kLq8vPx"},
 		{"planetscale-credential", `pscale_oauth_V3CQQinKLFMs8lT2QTYnNOc7polD841Dt7btH67u5Gr.`, "pscale_oauth_V3CQQinKLFMs8lT2QTYnNOc7polD841Dt7btH67u5Gr"},
 		{"neon-api-key", `key napi_Lilz31r5pp476wVtkvDo2opuNntqm5tyk1Xg1IwmmkXhhKqgYjET7xk31uCqFBjN end`, "napi_Lilz31r5pp476wVtkvDo2opuNntqm5tyk1Xg1IwmmkXhhKqgYjET7xk31uCqFBjN"},
 	})

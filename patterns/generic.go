@@ -35,7 +35,7 @@ const pemBody = `(?:[A-Za-z0-9+/=:,. \t\r\n]|-(?!----)|\\{1,2}[rnt]){40,8000}?`
 // password-like key word followed by an assignment character.
 var genericKeywordsPassword = func() []string {
 	var out []string
-	for _, k := range []string{"password", "passwd", "passphrase", "pass", "pwd"} {
+	for _, k := range []string{"password", "passwd", "passwort", "passphrase", "pass", "pwd"} {
 		for _, op := range []string{"=", ":", `"`, "'", " =", " :", `\"`, ">"} {
 			out = append(out, k+op)
 		}
@@ -235,17 +235,23 @@ func genericPatterns() []Pattern {
 			Confidence:       ConfidenceGeneric,
 			Keywords:         genericKeywordsPassword,
 			KeywordsFoldCase: true,
+			// Every alternative starts with a keyword, so that the engine
+			// tries the regex once at each keyword hit.
 			Regex: `(?i)(?:` +
 				// key = value
-				// (the match starts at the password word that ends the key, a
-				// literal start the regex skips to quickly; "pass" and "pwd" must
-				// start a word: db_pass, dbPass, not bypass; "--- PASS:" is a Go
-				// test result)
-				`(?<!--- )(?:password|passwd|passwort|passphrase|(?<![A-Za-z])(?:pass|pwd)|(?<=(?-i:[a-z0-9]))(?-i:Pass|Pwd))(?![A-Za-z0-9_.-])` + assignOp + passwordValue +
+				// (the match starts at the password word that ends the key;
+				// "pass" and "pwd" must start a word: db_pass, dbPass, not
+				// bypass; "--- PASS:" is a Go test result)
+				`(?<!--- )(?:password|passwd|passwort|passphrase|(?<![A-Za-z])(?:pass|pwd)|(?<=(?-i:[a-z0-9]))(?-i:Pass|Pwd))(?![A-Za-z0-9_.-])` + assignOpKeyword + passwordValue +
 				// <password>value</password>
-				`|<[A-Za-z0-9_.:-]{0,40}?(?:password|passwd|passphrase|pass|pwd)>(?<secret>[^<>\s]{1,128})</` +
-				// --password value, --token value
-				`|(?<![A-Za-z0-9_])--?(?:[a-z0-9]{1,20}-)?(?:password|passwd|pass|token)(?:[ \t]+|=)` + cliValue +
+				// (look-behinds after a literal: they are costlier than a
+				// failed literal at every keyword hit)
+				`|(?:password|passwd|passphrase|pass|pwd)>(?<=<[A-Za-z0-9_.:-]{0,40}(?:password|passwd|passphrase|pass|pwd)>)(?<secret>[^<>\s]{1,128})</` +
+				// --password value, --token value, --token=value (the match
+				// starts at the dash before the word), --password=value (at
+				// the word, so that every match starts at a keyword)
+				`|(?=-(?:pass|token))(?<=(?<![A-Za-z0-9_])(?:-|--?[a-z0-9]{1,20})?)-(?:(?:password|passwd|pass|token) [ \t]*|token=)` + cliValue +
+				`|(?:password|passwd|pass)=(?<=(?<![A-Za-z0-9_])(?:-|--?[a-z0-9]{1,20})?-(?:password|passwd|pass)=)` + cliValue +
 				// mysql -p<password>
 				`|(?<![A-Za-z0-9_])mysql(?:dump|admin|import|show|check)?(?:\.exe)?[ \t](?:[^\r\n|;&]{0,120}?[ \t])?(?-i:-p)(?<secret>[^\s"'` + "`" + `;&|<>-][^\s"'` + "`" + `;&|<>]{2,127})` +
 				// ConvertTo-SecureString "…" -AsPlainText

@@ -39,6 +39,7 @@ var gnCostInputs = []gnCostInput{
 	{"clean", func(size int) []byte { return testlog.Generate(size, 1, 0, nil)[:size] }},
 	{"password=", gnRepeat("password=")},
 	{"pwd=;", gnRepeat("pwd=a;")},
+	{"server=;", gnRepeat("Server=a;")},
 	{"begin-key", gnRepeat("-----BEGIN PRIVATE KEY-----")},
 	{"token=", gnRepeat("token=")},
 	{"secret_key:", gnRepeat("secret_key: ")},
