@@ -750,7 +750,10 @@ func gnJSONMember(b []byte, i int) (key, val []byte, next int, ok bool) {
 // ValidateJWT checks a JSON Web Token: three '.'-separated base64url parts
 // whose header decodes to a JSON object with an "alg" member and whose
 // payload decodes to a JSON object. It records the exp and iat claims in m.
-// The signature part may be empty (alg "none").
+// For the registered JWS algorithms the signature must have the length the
+// algorithm gives (43 characters for HS256, 342 for RS256 with a 2048-bit
+// key, none for alg "none"), so that a truncated or extended token is
+// refused; other algorithms accept any signature.
 func ValidateJWT(secret []byte, m *Meta) bool {
 	d1, d2 := -1, -1
 	for i, c := range secret {
@@ -776,18 +779,18 @@ func ValidateJWT(secret []byte, m *Meta) bool {
 	if i < 0 {
 		return false
 	}
-	alg := false
+	var alg []byte
 	for i < n {
 		key, val, next, ok := gnJSONMember(hb[:n], i)
 		if !ok {
 			return false
 		}
 		if string(key) == "alg" && len(val) > 2 && val[0] == '"' {
-			alg = true
+			alg = val[1 : len(val)-1]
 		}
 		i = next
 	}
-	if !alg {
+	if alg == nil || !gnJWTSigLenOK(alg, len(secret)-d2-1) {
 		return false
 	}
 	var pb [3072]byte
@@ -821,6 +824,36 @@ func ValidateJWT(secret []byte, m *Meta) bool {
 	}
 	m.ExpiresAt, m.IssuedAt = exp, iat
 	m.Structured = true
+	return true
+}
+
+// gnJWTSigLenOK reports whether a base64url signature of n characters fits
+// the JWS algorithm alg (RFC 7518, RFC 8037): HMAC gives the hash size;
+// RSA the modulus size (1024 to 8192 bits); ECDSA twice the curve size;
+// EdDSA 64 (Ed25519) or 114 (Ed448) bytes; "none" no signature. An
+// algorithm not listed accepts any length.
+func gnJWTSigLenOK(alg []byte, n int) bool {
+	switch string(alg) {
+	case "none":
+		return n == 0
+	case "HS256":
+		return n == 43
+	case "ES256", "ES256K":
+		return n == 86
+	case "HS384":
+		return n == 64
+	case "HS512":
+		return n == 86
+	case "ES384":
+		return n == 128
+	case "ES512":
+		return n == 176
+	case "EdDSA", "Ed25519", "Ed448":
+		return n == 86 || n == 152
+	case "RS256", "RS384", "RS512", "PS256", "PS384", "PS512":
+		// 1024, 2048, 3072, 4096 and 8192-bit moduli.
+		return n == 171 || n == 342 || n == 512 || n == 683 || n == 1366
+	}
 	return true
 }
 

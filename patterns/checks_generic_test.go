@@ -126,16 +126,31 @@ func gnJWT(header, payload string) string {
 	return e.EncodeToString([]byte(header)) + "." + e.EncodeToString([]byte(payload)) + ".W5uLi2hCWN3WCsSgFDpTtUgM7ujTDf8av8Haf2MFaok"
 }
 
+// gnJWTSig builds a token with a synthetic signature of n base64url
+// characters.
+func gnJWTSig(header, payload string, n int) string {
+	e := base64.RawURLEncoding
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	sig := make([]byte, n)
+	for i := range sig {
+		sig[i] = alphabet[(i*37+11)%64]
+	}
+	return e.EncodeToString([]byte(header)) + "." + e.EncodeToString([]byte(payload)) + "." + string(sig)
+}
+
+// jwtCase is a token and what ValidateJWT must say of it.
+type jwtCase struct {
+	name     string
+	in       string
+	want     bool
+	exp, iat int64
+}
+
 func TestValidateJWT(t *testing.T) {
-	tests := []struct {
-		name     string
-		in       string
-		want     bool
-		exp, iat int64
-	}{
+	tests := []jwtCase{
 		{"claims", gnJWT(`{"alg":"HS256","typ":"JWT"}`, `{"sub":"u1","iat":1735689600,"exp":1767225600}`), true, 1767225600, 1735689600},
-		{"nested claims", gnJWT(`{"alg":"RS256","kid":"a\"b"}`, `{"aud":["a","b"],"ctx":{"exp":5},"exp":1700003600.5}`), true, 1700003600, 0},
-		{"no exp", gnJWT(`{"alg":"ES256"}`, `{"sub":"u1"}`), true, 0, 0},
+		{"nested claims", gnJWTSig(`{"alg":"RS256","kid":"a\"b"}`, `{"aud":["a","b"],"ctx":{"exp":5},"exp":1700003600.5}`, 342), true, 1700003600, 0},
+		{"no exp", gnJWTSig(`{"alg":"ES256"}`, `{"sub":"u1"}`, 86), true, 0, 0},
 		{"unsigned", strings.TrimSuffix(gnJWT(`{"alg":"none"}`, `{"sub":"u1"}`), "W5uLi2hCWN3WCsSgFDpTtUgM7ujTDf8av8Haf2MFaok"), true, 0, 0},
 		{"no alg", gnJWT(`{"typ":"JWT"}`, `{"sub":"u1"}`), false, 0, 0},
 		{"payload not json", gnJWT(`{"alg":"HS256"}`, `not json`), false, 0, 0},
@@ -144,6 +159,28 @@ func TestValidateJWT(t *testing.T) {
 		{"two parts", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9", false, 0, 0},
 		{"four parts", gnJWT(`{"alg":"HS256"}`, `{"sub":"u1"}`) + ".x", false, 0, 0},
 		{"std alphabet", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.ab+/cd", false, 0, 0},
+		{"unsigned with signature", gnJWT(`{"alg":"none"}`, `{"sub":"u1"}`), false, 0, 0},
+		{"unknown alg any signature", gnJWTSig(`{"alg":"XY1"}`, `{"sub":"u1"}`, 7), true, 0, 0},
+	}
+	// Each registered algorithm: the right signature length passes, one
+	// character fewer (truncated) or more (extended) fails.
+	for _, a := range []struct {
+		alg string
+		n   []int
+	}{
+		{"HS256", []int{43}}, {"HS384", []int{64}}, {"HS512", []int{86}},
+		{"RS256", []int{171, 342, 512, 683, 1366}}, {"RS384", []int{342}}, {"RS512", []int{683}},
+		{"PS256", []int{342}}, {"PS384", []int{512}}, {"PS512", []int{342}},
+		{"ES256", []int{86}}, {"ES256K", []int{86}}, {"ES384", []int{128}}, {"ES512", []int{176}},
+		{"EdDSA", []int{86, 152}},
+	} {
+		h := `{"alg":"` + a.alg + `","typ":"JWT"}`
+		for _, n := range a.n {
+			tests = append(tests,
+				jwtCase{a.alg + " right length", gnJWTSig(h, `{"sub":"u1"}`, n), true, 0, 0},
+				jwtCase{a.alg + " truncated", gnJWTSig(h, `{"sub":"u1"}`, n-1), false, 0, 0},
+				jwtCase{a.alg + " extended", gnJWTSig(h, `{"sub":"u1"}`, n+1), false, 0, 0})
+		}
 	}
 	for _, tt := range tests {
 		var m Meta
