@@ -531,6 +531,15 @@ func crc24Update(crc uint32, b byte) uint32 {
 // gnNextLine returns the line of b starting at i and the index after its
 // terminator. A terminator is LF, CRLF, or the escapes \n or \r\n (with
 // any number of backslashes).
+// gnTrimIndent returns line without its leading spaces and tabs (armor
+// indented in a YAML block scalar).
+func gnTrimIndent(line []byte) []byte {
+	for len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+		line = line[1:]
+	}
+	return line
+}
+
 func gnNextLine(b []byte, i int) (line []byte, next int) {
 	start := i
 	for i < len(b) {
@@ -1075,6 +1084,7 @@ func ValidatePGPPrivateKey(secret []byte, m *Meta) bool {
 		_, i := gnNextLine(body, 0)
 		for j := i; j < len(body); {
 			line, next := gnNextLine(body, j)
+			line = gnTrimIndent(line)
 			if len(line) == 0 {
 				i = next
 				break
@@ -1099,6 +1109,7 @@ func ValidatePGPPrivateKey(secret []byte, m *Meta) bool {
 	haveSum := false
 	for j := 0; j < len(data); {
 		line, next := gnNextLine(data, j)
+		line = gnTrimIndent(line)
 		if len(line) == 5 && line[0] == '=' && (j > 0) {
 			var v uint32
 			for _, c := range line[1:] {
@@ -1159,6 +1170,7 @@ func ValidatePuTTYKey(secret []byte, m *Meta) bool {
 	want := 0 // base64 lines still expected
 	for i := 0; i < len(secret); {
 		line, next := gnNextLine(secret, i)
+		line = gnTrimIndent(line)
 		i = next
 		if want > 0 {
 			if len(line) == 0 || len(line) > 128 {
@@ -1315,7 +1327,9 @@ func ValidateBasicAuth(secret []byte, m *Meta) bool {
 // Secret manifest as matched, from its first value to its last: "key: value"
 // entries (YAML lines or JSON members) whose values are padded standard
 // base64. It rejects the block when every value decodes to a placeholder.
-func ValidateKubernetesSecretData(secret []byte, m *Meta) bool {
+// It does not set m.Structured: base64 is no checksum, and a provider's
+// finding decoded from one of the values must win the overlap.
+func ValidateKubernetesSecretData(secret []byte, _ *Meta) bool {
 	real := 0
 	for i := 0; ; {
 		e := i
@@ -1349,7 +1363,6 @@ func ValidateKubernetesSecretData(secret []byte, m *Meta) bool {
 	if real == 0 {
 		return false
 	}
-	m.Structured = true
 	return true
 }
 

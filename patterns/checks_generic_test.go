@@ -428,8 +428,12 @@ func TestValidateKubernetesSecretData(t *testing.T) {
 		{"VHE3d0x6MlZiSzl4\n  user: YW!taW4=", false}, // bad alphabet
 	}
 	for _, tt := range tests {
-		got := ValidateKubernetesSecretData([]byte(tt.in), &Meta{})
+		var m Meta
+		got := ValidateKubernetesSecretData([]byte(tt.in), &m)
 		assert.Equal(t, tt.want, got, "ValidateKubernetesSecretData(%s)", gnPreview(tt.in))
+		// Base64 is no checksum: a provider finding decoded from a value
+		// must win the overlap.
+		assert.False(t, m.Structured, "Structured of %s", gnPreview(tt.in))
 	}
 }
 

@@ -373,8 +373,6 @@ var knownContextGaps = map[string]string{
 	"jdbc-url-password / json escaped slash":              "\\/ alone does not trigger JSON decoding (detect)",
 	"kubernetes-secret-manifest / json escaped newlines":  "generic.go: see report",
 	"kubernetes-secret-manifest / yaml block":             "generic.go: indented armor not matched",
-	"pgp-private-key / yaml block":                        "generic.go: indented armor not matched",
-	"putty-private-key / yaml block":                      "generic.go: indented armor not matched",
 	"sqlserver-connection-string / after tab":             "test unit lacks the context the regex needs; database.go, see report",
 	"sqlserver-connection-string / base64 data":           "fold-case keywords get no base64 trigger (detect)",
 	"sqlserver-connection-string / base64 echo":           "fold-case keywords get no base64 trigger (detect)",

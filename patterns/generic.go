@@ -190,7 +190,8 @@ func genericPatterns() []Pattern {
 			Keywords:    []string{"BEGIN PGP PRIVATE KEY BLOCK"},
 			// The secret is the armored data (with its checksum line), not the
 			// BEGIN line and armor headers: a Comment header is free text.
-			Regex: `-----BEGIN PGP PRIVATE KEY BLOCK-----(?:` + armorNL + `[A-Za-z][A-Za-z0-9-]{0,40}:[^\r\n\\]{0,200}){0,10}` + armorNL + `(?:[ \t]*` + armorNL + `)?` +
+			// Lines may be indented (a YAML block scalar).
+			Regex: `-----BEGIN PGP PRIVATE KEY BLOCK-----(?:` + armorNL + `[ \t]{0,40}[A-Za-z][A-Za-z0-9-]{0,40}:[^\r\n\\]{0,200}){0,10}` + armorNL + `(?:[ \t]{0,40}` + armorNL + `)?[ \t]{0,40}` +
 				`(?<secret>[A-Za-z0-9+/](?:[A-Za-z0-9+/= \t\r\n]|\\{1,2}[rn]){40,12000}?)[ \t]*` + armorNL + `[ \t]*-----END PGP PRIVATE KEY BLOCK-----`,
 			MaxLen:   12288,
 			Validate: ValidatePGPPrivateKey,
@@ -214,7 +215,7 @@ func genericPatterns() []Pattern {
 			Severity:    SeverityHigh,
 			Confidence:  ConfidenceDistinctive,
 			Keywords:    []string{"PuTTY-User-Key-File-"},
-			Regex:       `PuTTY-User-Key-File-[23]: [A-Za-z0-9@.-]{3,64}(?:\r?\n|\\r\\n|\\n)(?:[^\r\n\\]{0,300}(?:\r?\n|\\r\\n|\\n)){3,80}?Private-MAC: [0-9a-fA-F]{40,64}`,
+			Regex:       `PuTTY-User-Key-File-[23]: [A-Za-z0-9@.-]{3,64}(?:\r?\n|\\r\\n|\\n)(?:[^\r\n\\]{0,300}(?:\r?\n|\\r\\n|\\n)){3,80}?[ \t]{0,40}Private-MAC: [0-9a-fA-F]{40,64}`,
 			MaxLen:      8192,
 			Validate:    ValidatePuTTYKey,
 			Examples: []string{

@@ -16,6 +16,7 @@ const (
 	gnJWTHS256 = `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQ4MjEiLCJyb2xlIjoiYWRtaW4iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MTc2NzIyNTYwMH0.W5uLi2hCWN3WCsSgFDpTtUgM7ujTDf8av8Haf2MFaok`
 	gnECKey    = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIHzBXSH8aiyJXfvhmTZv16WbBOirp1WNXJaX9ahMwkCLoAoGCCqGSM49\nAwEHoUQDQgAEPSkq8zQv4FhXTUPbIOoF45I41fR0FHQ50mPw+taBk6+xaSMxWap8\nLetEccSzr6oSFQIxWOQfp3gnO2O3Y3/HAg==\n-----END EC PRIVATE KEY-----"
 	gnPGPData  = "xXgEQXWOrxQNKfS4nYQm6uHs9hKK/jHAPVHFtjk77LUQT3Zs3HXY2G98n6qvg8f2\nwdFSdfMI+fqHeOY3O/31WEjEGueIYjJ6XAejPJo9FixaOhdcbal7DBUQtEyh5n1l\nLO/5Z2bcNI9GShlmqoNB4K9O74VAsdHCWdHNHUNJIFNpZ25pbmcgPGNpQGJ1aWxk\nLmludmFsaWQ+\n=C37r"
+	gnPPK      = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: eddsa-key-20250114\nPublic-Lines: 2\nAAAAC3NzaC1lZDI1NTE5AAAAIFKwnTXGbL+9GB+B6SPsoTU5YT7Zvd4kiFV9l5+Q\nydxi\nPrivate-Lines: 1\nAAAAIFWm6gOMro4KsBYctM7w+FWpKoZtBT9K1vTkYN//PQDn\nPrivate-MAC: 8639ca4e92a7f6022e5ca0b8b1a4a7edae4ecf1e66c457e16bf6f3dd0ce42fe8"
 	gnSSHEnc   = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0AAAAGAAAABABA0z31J\nJ9X2HBSn7jp8GeAAAAEAAAAAEAAAAzAAAAC3NzaC1lZDI1NTE5AAAAIEc3MZbWw1daku6B\noaOGFY9abfZqssxEbVX1hgpLJqM2AAAAoNgTgoRnPfKx6Mz9O9h3YToqLdX/7E9Ovh/g+r\nB/tMtJXthO0jrLYjfMCCsq0KwOmxGvZjJHtHseXlBjbd5kIoPf4kawgzZR0eBlXHEu62ky\nnvrw3xeIuPCexyCy4vCNGUZr9q9Tw4ePMzyQjqNwYXjy4BjF3o2u4+ZdZ/pDcit/USE5bf\n4ZD/rnMX9pzvd00e29AEduAqoTxuydQLebFeY=\n-----END OPENSSH PRIVATE KEY-----"
 )
 
@@ -27,6 +28,8 @@ func TestGenericSpans(t *testing.T) {
 		{"pem-private-key", `{"private_key":"` + escapedEC + `\n"}`, escapedEC},
 		{"openssh-private-key", "x\n" + gnSSHEnc + "\n", gnSSHEnc},
 		{"pgp-private-key", "-----BEGIN PGP PRIVATE KEY BLOCK-----\nComment: ci@example.com\n\n" + gnPGPData + "\n-----END PGP PRIVATE KEY BLOCK-----\n", gnPGPData},
+		{"pgp-private-key", "gpg:\n  key: |\n    -----BEGIN PGP PRIVATE KEY BLOCK-----\n    Comment: ci\n    \n    " + strings.ReplaceAll(gnPGPData, "\n", "\n    ") + "\n    -----END PGP PRIVATE KEY BLOCK-----\n  other: 1\n", strings.ReplaceAll(gnPGPData, "\n", "\n    ")},
+		{"putty-private-key", "ppk: |\n    " + strings.ReplaceAll(gnPPK, "\n", "\n    ") + "\nnext: 1\n", strings.ReplaceAll(gnPPK, "\n", "\n    ")},
 		{"password-assignment", `DB_PASSWORD=Tq7wLz2VbK9x`, "Tq7wLz2VbK9x"},
 		{"password-assignment", `"password": "Vb8#kQ2z Lp7w"`, "Vb8#kQ2z Lp7w"},
 		{"password-assignment", `{\"password\":\"Wq92LmZpX7vB\"}`, "Wq92LmZpX7vB"},
