@@ -104,10 +104,6 @@ func TestNoEcho(t *testing.T) {
 	}
 }
 
-// knownBugs is set by LEAKWARD_KNOWN_BUGS=1: tests that reproduce open
-// bugs run instead of skipping.
-var knownBugs = os.Getenv("LEAKWARD_KNOWN_BUGS") != ""
-
 // example is one catalog true-positive example and the secrets the default
 // detector finds in it.
 type example struct {
@@ -214,9 +210,6 @@ func TestNoEchoDetectOptions(t *testing.T) {
 // slog.Group key and a WithGroup name. Known bug: detect.Handler redacts
 // values only, so the secret reaches the wrapped handler.
 func TestNoEchoSlogKeys(t *testing.T) {
-	if !knownBugs {
-		t.Skip("known bug (detect.Handler does not redact attribute keys and group names); set LEAKWARD_KNOWN_BUGS=1")
-	}
 	d, err := detect.New(patterns.Default())
 	require.NoError(t, err)
 	for _, ex := range catalogExamples(t, d) {
@@ -244,9 +237,6 @@ func (s stringerOf) String() string { return string(s) }
 // a secret: no verb may print the key. Known bug: %s and %q print the key
 // (the options struct holds it as a []byte and Detector has no Format).
 func TestNoEchoDetectorFormatting(t *testing.T) {
-	if !knownBugs {
-		t.Skip("known bug (detect.Detector prints its fingerprint key with the s verb); set LEAKWARD_KNOWN_BUGS=1")
-	}
 	key := "noecho-fingerprint-key-9f8e7d6c5b4a"
 	p := patterns.Pattern{ID: "t", Provider: "t", Grants: patterns.PrivScoped, Keywords: []string{"tkn_"}, Regex: `tkn_[a-z]{8}`, MaxLen: 12}
 	d, err := detect.New([]patterns.Pattern{p}, detect.WithMask(detect.MaskFingerprint), detect.WithFingerprintKey([]byte(key)))
@@ -306,7 +296,7 @@ func TestNoEchoScore(t *testing.T) {
 				strings.Repeat(sec+" ", score.DefaultMaxKeyBytes/len(sec)+1),
 			}
 			if testing.Short() {
-				variants = []string{variants[0], variants[1 + i%7], variants[8]}
+				variants = []string{variants[0], variants[1+i%7], variants[8]}
 			}
 			for _, v := range variants {
 				for _, o := range opts {
@@ -326,9 +316,6 @@ func TestNoEchoScore(t *testing.T) {
 // secret passed by mistake (a config value read from the wrong variable)
 // is printed. Known bug.
 func TestNoEchoParseExposure(t *testing.T) {
-	if !knownBugs {
-		t.Skip("known bug (score.ParseExposure quotes its input in the error); set LEAKWARD_KNOWN_BUGS=1")
-	}
 	d, err := detect.New(patterns.Default())
 	require.NoError(t, err)
 	for _, ex := range catalogExamples(t, d) {
@@ -637,9 +624,6 @@ func TestNoEchoExamples(t *testing.T) {
 				"time": `{"time":` + string(q) + `,"key":"00000000000000000000000000000000"}`,
 			} {
 				got := runExample(t, bin("monitor"), nil, nil, writeTemp(t, dir, "bad.jsonl", []byte(line+"\n")))
-				if field != "key" && !knownBugs {
-					continue // known bug: see TestNoEchoExamples/monitor in the report
-				}
 				assertBytesNoEcho(t, "monitor with a secret in "+field, []string{s}, got)
 			}
 		}

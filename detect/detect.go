@@ -256,6 +256,19 @@ func compileRegex(expr string) (re *regexp2.Regexp, err error) {
 	return regexp2.Compile(expr, regexp2.OptionMaxBacktrackingStackSize(1<<20))
 }
 
+// String describes d without its options (a fingerprint key is never
+// printed).
+func (d *Detector) String() string {
+	return fmt.Sprintf("detect.Detector(%d patterns)", len(d.pats))
+}
+
+// GoString is like String.
+func (d *Detector) GoString() string { return d.String() }
+
+// Format implements fmt.Formatter so that no verb prints the Detector's
+// fields.
+func (d *Detector) Format(s fmt.State, _ rune) { fmt.Fprint(s, d.String()) }
+
 // Timeouts returns how many regex searches have timed out since the
 // Detector was built. A timeout is a bounded-time miss; a growing count
 // points at a pattern with a costly regex.

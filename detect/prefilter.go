@@ -49,6 +49,8 @@ type prefilter struct {
 	heads   []int32
 	entries []gramEntry
 	kws     []keyword
+	// maxKeyword is the length of the longest keyword.
+	maxKeyword int
 }
 
 // gramEntry is one (gram, keyword, offset) of the prefilter.
@@ -179,6 +181,7 @@ func buildPrefilter(pats []compiled, decode bool) prefilter {
 	}
 	for ki := range pf.kws {
 		kw := &pf.kws[ki]
+		pf.maxKeyword = max(pf.maxKeyword, len(kw.text))
 		var grams []uint32
 		ref := gramRef{kw: int32(ki)}
 		if len(kw.text) == 3 {

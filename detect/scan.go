@@ -83,24 +83,48 @@ func (d *Detector) AppendScan(dst []Finding, src []byte) []Finding {
 	return dst
 }
 
+// scanBlock is how much text one prefilter pass covers. Keyword
+// occurrences are collected and processed block by block, so scratch
+// memory stays bounded however many keywords a long input holds; regex
+// windows still reach into neighbouring blocks.
+const scanBlock = 256 << 10
+
 // scan finds credentials in src at the given decode depth and appends them
 // to dst, resolved and sorted.
 func (d *Detector) scan(st *state, dst []Finding, src []byte, depth int) []Finding {
-	st.cands = d.pf.find(st.cands[:0], src)
-	if len(st.cands) == 0 {
+	st.found = st.found[:0]
+	for bs := 0; bs < len(src); bs += scanBlock {
+		d.scanBlock(st, src, bs, min(len(src), bs+scanBlock), depth)
+	}
+	if len(st.found) == 0 {
 		return dst
+	}
+	return d.resolve(dst, st.found)
+}
+
+// scanBlock appends to st.found the findings around keyword occurrences
+// that start in src[bs:be].
+func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
+	ext := min(len(src), be+d.pf.maxKeyword-1) // a keyword may end past be
+	st.cands = d.pf.find(st.cands[:0], src[bs:ext])
+	if len(st.cands) == 0 {
+		return
 	}
 	st.hits, st.jobs = st.hits[:0], st.jobs[:0]
 	for _, c := range st.cands {
+		start := bs + c.start
+		if start >= be {
+			continue // the next block reports it
+		}
 		kw := &d.pf.kws[c.kw]
 		if kw.trigger {
 			if depth < d.opts.decodeDepth {
-				st.jobs = append(st.jobs, job{enc: kw.enc, pos: c.start})
+				st.jobs = append(st.jobs, job{enc: kw.enc, pos: start})
 			}
 			continue
 		}
 		for _, p := range kw.pats {
-			st.hits = append(st.hits, hit{pat: p, start: c.start, end: c.start + len(kw.text)})
+			st.hits = append(st.hits, hit{pat: p, start: start, end: start + len(kw.text)})
 		}
 	}
 	slices.SortFunc(st.hits, func(a, b hit) int {
@@ -109,7 +133,6 @@ func (d *Detector) scan(st *state, dst []Finding, src []byte, depth int) []Findi
 		}
 		return cmp.Compare(a.start, b.start)
 	})
-	st.found = st.found[:0]
 	for i := 0; i < len(st.hits); {
 		j := i + 1
 		pi := st.hits[i].pat
@@ -131,10 +154,6 @@ func (d *Detector) scan(st *state, dst []Finding, src []byte, depth int) []Findi
 	if len(st.jobs) > 0 {
 		d.decodeJobs(st, src, depth)
 	}
-	if len(st.found) == 0 {
-		return dst
-	}
-	return d.resolve(dst, st.found)
 }
 
 // runRegion runs c's regex over src[lo:hi] and records matches that contain

@@ -7,7 +7,8 @@ import (
 )
 
 // Handler is a log/slog Handler that redacts credentials before the wrapped
-// handler sees a record: the message, string attributes, attributes inside
+// handler sees a record: the message, attribute keys and group names,
+// string attributes, attributes inside
 // groups, error values, values produced by a slog.LogValuer, fmt.Stringer
 // values, and any other value whose printed form holds a secret (such a
 // value is replaced by its redacted printed form). Attributes added with
@@ -39,6 +40,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 		// Most records hold no secret: check before copying anything.
 		r.Attrs(func(a slog.Attr) bool {
 			_, changed = h.value(a.Value.Resolve(), 0)
+			changed = changed || h.d.RedactString(a.Key) != a.Key
 			return !changed
 		})
 		if !changed {
@@ -65,11 +67,12 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 // WithGroup returns a Handler whose wrapped handler opens the group.
 func (h *Handler) WithGroup(name string) slog.Handler {
-	return &Handler{d: h.d, inner: h.inner.WithGroup(name)}
+	return &Handler{d: h.d, inner: h.inner.WithGroup(h.d.RedactString(name))}
 }
 
 // attr returns a with every secret in its value redacted.
 func (h *Handler) attr(a slog.Attr) slog.Attr {
+	a.Key = h.d.RedactString(a.Key)
 	a.Value, _ = h.value(a.Value.Resolve(), 0)
 	return a
 }
@@ -92,11 +95,14 @@ func (h *Handler) value(v slog.Value, depth int) (slog.Value, bool) {
 			if depth < 32 {
 				nv, changed = h.value(a.Value.Resolve(), depth+1)
 			}
+			key := h.d.RedactString(a.Key)
+			changed = changed || key != a.Key
 			if changed && red == nil {
 				red = make([]slog.Attr, len(as))
 				copy(red, as)
 			}
 			if red != nil {
+				red[i].Key = key
 				red[i].Value = nv
 			}
 		}

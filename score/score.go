@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/leakward/leakward/detect"
@@ -51,7 +52,12 @@ func ParseExposure(name string) (Exposure, error) {
 			return Exposure(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w: %q", ErrUnknownExposure, name)
+	// The name comes from callers' input; echo it only when it cannot be a
+	// secret (a short lowercase word), else only its length.
+	if len(name) <= 16 && strings.Trim(name, "abcdefghijklmnopqrstuvwxyz-") == "" {
+		return 0, fmt.Errorf("%w: %q", ErrUnknownExposure, name)
+	}
+	return 0, fmt.Errorf("%w: a %d-byte name", ErrUnknownExposure, len(name))
 }
 
 // Prefixes of the reason codes built from a name. A privilege code is

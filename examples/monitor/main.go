@@ -19,11 +19,13 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/leakward/leakward/score/monitor"
@@ -76,7 +78,7 @@ func run(in io.Reader, out io.Writer) error {
 		}
 		var l line
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			return fmt.Errorf("line %d: %w", n, err)
+			return fmt.Errorf("line %d: %s", n, describeJSONError(err))
 		}
 		if l.Leaked {
 			m.MarkLeaked(l.Key, l.Time)
@@ -85,7 +87,8 @@ func run(in io.Reader, out io.Writer) error {
 		e := monitor.Event{Key: l.Key, Time: l.Time, Agent: l.Agent, Op: l.Op, Units: l.Units}
 		if l.Addr != "" {
 			if e.Addr, err = netip.ParseAddr(l.Addr); err != nil {
-				return fmt.Errorf("line %d: %w", n, err)
+				// The parse error quotes the field, which could be anything.
+				return fmt.Errorf("line %d: addr is not an IP address (%d bytes)", n, len(l.Addr))
 			}
 		}
 		if l.Scenario == "" {
@@ -125,4 +128,21 @@ func run(in io.Reader, out io.Writer) error {
 		fmt.Fprintf(out, "%-12s %7d %7d %d\n", k, t.events, t.alerts, t.firstAlertAt)
 	}
 	return nil
+}
+
+// describeJSONError says what is wrong with an event line without quoting
+// any of its values (a value could be a secret pasted in the wrong field).
+func describeJSONError(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("invalid JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q has the wrong type", typ.Field)
+	case strings.HasPrefix(err.Error(), "monitor: "):
+		return err.Error() // the monitor's key id errors quote no input
+	default:
+		return "a field has an invalid value (time must be RFC 3339)"
+	}
 }

@@ -107,7 +107,7 @@ func makeSample() []byte {
 		case "replay":
 			for b := 0; b < 40; b++ {
 				recs = append(recs, rec{Time: attack.Add(time.Duration(r.IntN(3600)) * time.Second), Key: v,
-					Addr: fmt.Sprintf("%d.%d.%d.%d", 24+r.IntN(150), r.IntN(256), r.IntN(256), 1+r.IntN(254)),
+					Addr:  fmt.Sprintf("%d.%d.%d.%d", 24+r.IntN(150), r.IntN(256), r.IntN(256), 1+r.IntN(254)),
 					Agent: "python-requests/2.31.0", Op: "POST /v1/chat/completions", Units: 300, Scenario: sc})
 			}
 		case "after-leak":
