@@ -243,16 +243,18 @@ func genericPatterns() []Pattern {
 				// (the match starts at the password word that ends the key;
 				// "pass" and "pwd" must start a word: db_pass, dbPass, not
 				// bypass; "--- PASS:" is a Go test result)
-				`(?<!--- )(?:password|passwd|passwort|passphrase|(?<![A-Za-z])(?:pass|pwd)|(?<=(?-i:[a-z0-9]))(?-i:Pass|Pwd))(?![A-Za-z0-9_.-])` + assignOpKeyword + passwordValue +
-				// <password>value</password>
-				// (look-behinds after a literal: they are costlier than a
-				// failed literal at every keyword hit)
-				`|(?:password|passwd|passphrase|pass|pwd)>(?<=<[A-Za-z0-9_.:-]{0,40}(?:password|passwd|passphrase|pass|pwd)>)(?<secret>[^<>\s]{1,128})</` +
+				// (atomic: when the value fails there is nothing to retry),
+				// or --password=value (after the same word)
+				`(?<!--- )(?>(?:password|passwd|passwort|passphrase|(?<![A-Za-z])(?:pass|pwd)|(?<=(?-i:[a-z0-9]))(?-i:Pass|Pwd))(?![A-Za-z0-9_.-]))` +
+				`(?:(?>` + assignOpKeyword + `)` + passwordValue +
+				`|=(?<=(?<![A-Za-z0-9_])(?:-|--?[a-z0-9]{1,20})?-(?:password|passwd|pass)=)` + cliValue + `)` +
+				// <password>value</password> (the words as a trie: fewer
+				// retries at each "password=" hit; look-behinds after a
+				// literal: they are costlier than a failed literal)
+				`|p(?:ass(?:w(?:ord|d)|phrase)?|wd)>(?<=<[A-Za-z0-9_.:-]{0,40}p(?:ass(?:w(?:ord|d)|phrase)?|wd)>)(?<secret>[^<>\s]{1,128})</` +
 				// --password value, --token value, --token=value (the match
-				// starts at the dash before the word), --password=value (at
-				// the word, so that every match starts at a keyword)
+				// starts at the dash before the word)
 				`|(?=-(?:pass|token))(?<=(?<![A-Za-z0-9_])(?:-|--?[a-z0-9]{1,20})?)-(?:(?:password|passwd|pass|token) [ \t]*|token=)` + cliValue +
-				`|(?:password|passwd|pass)=(?<=(?<![A-Za-z0-9_])(?:-|--?[a-z0-9]{1,20})?-(?:password|passwd|pass)=)` + cliValue +
 				// mysql -p<password>
 				`|(?<![A-Za-z0-9_])mysql(?:dump|admin|import|show|check)?(?:\.exe)?[ \t](?:[^\r\n|;&]{0,120}?[ \t])?(?-i:-p)(?<secret>[^\s"'` + "`" + `;&|<>-][^\s"'` + "`" + `;&|<>]{2,127})` +
 				// ConvertTo-SecureString "…" -AsPlainText
