@@ -13,7 +13,7 @@ import (
 // deeper (DefaultDecodeDepth levels at most). Findings inside the decoded
 // bytes are mapped back to the encoded bytes that hold them.
 
-const maxDecodeRun = 16 << 10
+const maxDecodeRun = 4 << 10
 
 func isB64(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||

@@ -333,19 +333,21 @@ func containsHit(hits []hit, ms, me int) bool {
 // (plus the end) in offs when b is not all ASCII. Invalid UTF-8 decodes to
 // U+FFFD one byte at a time, so offsets stay exact.
 func toRunes(runes []rune, offs []int, b []byte) ([]rune, []int) {
+	base := len(runes)
+	runes = slices.Grow(runes, len(b))[:base+len(b)]
+	out := runes[base:]
 	ascii := true
-	for _, c := range b {
+	for i, c := range b {
 		if c >= utf8.RuneSelf {
 			ascii = false
 			break
 		}
+		out[i] = rune(c)
 	}
 	if ascii {
-		for _, c := range b {
-			runes = append(runes, rune(c))
-		}
 		return runes, offs[:0]
 	}
+	runes = runes[:base]
 	for i := 0; i < len(b); {
 		r, w := utf8.DecodeRune(b[i:])
 		runes = append(runes, r)

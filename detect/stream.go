@@ -10,7 +10,7 @@ import (
 var ErrClosed = errors.New("detect: write to closed redacting writer")
 
 // roundBytes is how much new input a Writer collects before it scans.
-const roundBytes = 256 << 10
+const roundBytes = 1 << 20
 
 // Horizon returns how far, in bytes, the presence of a finding can depend
 // on the text around it: the widest regex window on each side plus, when
@@ -30,10 +30,10 @@ func (d *Detector) Horizon() int {
 // Output is byte-identical to Detector.Redact of the whole input, whatever
 // the sizes of the Write calls: a secret split across any number of writes
 // is still redacted. To make that possible the Writer holds back the last
-// Horizon() bytes it has seen (about 40 KiB with the default catalog) until
+// Horizon() bytes it has seen (about 32 KiB with the default catalog) until
 // more input arrives or Close is called; a line longer than that is still
 // scanned in overlapping windows, never passed through unscanned. Memory
-// stays bounded for unbounded input: at most about 2×Horizon()+256 KiB of
+// stays bounded for unbounded input: at most about 2×Horizon()+1 MiB of
 // input is buffered, plus the redacted output of one round.
 //
 // As with bufio.Writer, the first error from the underlying writer sticks:
