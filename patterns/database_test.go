@@ -83,6 +83,8 @@ func TestDatabaseSpans(t *testing.T) {
 		{"sqlserver-connection-string", `connecting with Server=sql01;User Id=app;Password=Jq7vX2mLp9 timeout=30 retries=3`, "Jq7vX2mLp9"},
 		{"sqlserver-connection-string", `conn="Server=sql01;User Id=app;Password=Jq7vX2mLp9" pool=4`, "Jq7vX2mLp9"},
 		{"sqlserver-connection-string", `Server=sql01;User Id=app;Password=Jq7v X2mL p9;Encrypt=True`, "Jq7v X2mL p9"},
+		{"sqlserver-connection-string", `conn = "Server=sql01;User Id=app;Password=Jq7v X2mL p9"`, "Jq7v X2mL p9"},
+		{"sqlserver-connection-string", `msg="open Server=sql01;User Id=app;Password=Jq7vX2mLp9 pool=4"`, "Jq7vX2mLp9"},
 		{"sqlserver-connection-string", `ConnectionStrings__Default=Server=sql01;Database=hr;Password=Wz3kLq8vPx`, "Wz3kLq8vPx"},
 		{"sqlserver-connection-string", `Network Address = 10.0.0.5 ; Initial Catalog=x; Pwd = 'Tz4kLq8vPx' ;`, "Tz4kLq8vPx"},
 		{"planetscale-credential", `pscale_oauth_V3CQQinKLFMs8lT2QTYnNOc7polD841Dt7btH67u5Gr.`, "pscale_oauth_V3CQQinKLFMs8lT2QTYnNOc7polD841Dt7btH67u5Gr"},
