@@ -23,6 +23,7 @@ const (
 	tableBits = 18
 	headBits  = 14 // buckets of the exact-gram index
 	hashMul   = 0x9E3779B1
+	hashMul2  = 0x85EBCA77 // the second, independent filter
 )
 
 // keyword is one distinct keyword of the prefilter.
@@ -44,6 +45,11 @@ type gramRef struct {
 
 type prefilter struct {
 	bits  [1 << tableBits / 64]uint64
+	// bits2 is a second filter over the same grams with another hash:
+	// a position whose gram passes bits is compared against the exact
+	// grams only if it passes bits2 too, which rejects most accidental
+	// passes for the cost of one more bit test.
+	bits2 [1 << tableBits / 64]uint64
 	grams map[uint32][]gramRef // build time only
 	// heads[b]..heads[b+1] index the entries whose gram is in bucket b.
 	heads   []int32
@@ -60,6 +66,8 @@ type gramEntry struct {
 }
 
 func gramHash(g uint32) uint32 { return (g * hashMul) >> (32 - tableBits) }
+
+func gramHash2(g uint32) uint32 { return (g * hashMul2) >> (32 - tableBits) }
 
 // gramBucket is the bucket of the exact-gram index that g falls in.
 func gramBucket(g uint32) uint32 { return (g * hashMul) >> (32 - headBits) }
@@ -257,6 +265,8 @@ func (pf *prefilter) insert(g uint32, r gramRef) {
 	pf.grams[g] = append(pf.grams[g], r)
 	h := gramHash(g)
 	pf.bits[h>>6] |= 1 << (h & 63)
+	h2 := gramHash2(g)
+	pf.bits2[h2>>6] |= 1 << (h2 & 63)
 }
 
 // base64Forms returns base64 texts of at least 4 characters that the bytes
@@ -354,6 +364,9 @@ func (pf *prefilter) findGeneric(dst []candidate, src []byte) []candidate {
 }
 
 func (pf *prefilter) verify(dst []candidate, src []byte, i int, g uint32) []candidate {
+	if h2 := gramHash2(g); pf.bits2[h2>>6]&(1<<(h2&63)) == 0 {
+		return dst
+	}
 	h := gramBucket(g)
 	for _, e := range pf.entries[pf.heads[h]:pf.heads[h+1]] {
 		if e.gram != g {
