@@ -386,11 +386,13 @@ func genericPatterns() []Pattern {
 			// every provider, and a provider pattern matching the same
 			// token, even an uncertain one, must win the overlap.
 			Confidence:       ConfidenceGeneric,
-			Keywords:         []string{"bearer", "authorization", "x-api-key", "x-auth-token", "x-access-token"},
+			Keywords:         []string{"bearer", "authorization", "proxy-authorization", "x-api-key", "x-auth-token", "x-access-token"},
 			KeywordsFoldCase: true,
-			Regex: `(?i)(?:(?:(?<=\\[nrt])|(?<![A-Za-z0-9-]))(?:proxy-)?authorization\\?["']?[ \t]*[:=][ \t]*\\?["']?(?:bearer|token|bot)[ \t]+` +
-				`|(?:(?<=\\[nrt])|(?<![A-Za-z0-9_-]))bearer[ \t]+` +
-				`|(?:(?<=\\[nrt])|(?<![A-Za-z0-9_-]))(?:x-api-key|x-auth-token|x-access-token)\\?["']?[ \t]*[:=][ \t]*\\?["']?)` +
+			// Each alternative starts with its keyword; the look-behind
+			// (a word start, or an escaped line break before) follows it.
+			Regex: `(?i)(?:(?:proxy-authorization(?<=(?:^|[^A-Za-z0-9-]|\\[nrt])proxy-authorization)|authorization(?<=(?:^|[^A-Za-z0-9-]|\\[nrt])authorization))\\?["']?[ \t]*[:=][ \t]*\\?["']?(?:bearer|token|bot)[ \t]+` +
+				`|bearer(?<=(?:^|[^A-Za-z0-9_-]|\\[nrt])bearer)[ \t]+` +
+				`|x-(?:api-key|auth-token|access-token)(?<=(?:^|[^A-Za-z0-9_-]|\\[nrt])x-(?:api-key|auth-token|access-token))\\?["']?[ \t]*[:=][ \t]*\\?["']?)` +
 				`(?<secret>[A-Za-z0-9._~+/-]{12,512}=*)(?![A-Za-z0-9._~+/=-])`,
 			MaxLen:       560,
 			Validate:     checkOpaqueSecret,

@@ -46,6 +46,8 @@ func TestGenericSpans(t *testing.T) {
 		{"authorization-basic-header", `curl -fsS --user "deploy:Vb8kQ2zLp7wX" https://a.internal.invalid`, "Vb8kQ2zLp7wX"},
 		{"authorization-bearer-header", `-H 'Authorization: Bearer u7Kq2ZpW9xLm4vB8nR3tYc6D'`, "u7Kq2ZpW9xLm4vB8nR3tYc6D"},
 		{"authorization-bearer-header", `x-auth-token: 8fK2qLz9Xw4mRb7TnV3pYc1H`, "8fK2qLz9Xw4mRb7TnV3pYc1H"},
+		{"authorization-bearer-header", `Proxy-Authorization: Bearer u7Kq2ZpW9xLm4vB8nR3tYc6D`, "u7Kq2ZpW9xLm4vB8nR3tYc6D"},
+		{"authorization-bearer-header", `{"log":"GET /\nAuthorization: Token 8fK2qLz9Xw4mRb7TnV3pYc1H\n"}`, "8fK2qLz9Xw4mRb7TnV3pYc1H"},
 		{"generic-high-entropy-secret", `JWT_SECRET="H8HQzAjGsgjbHZjjGGTnlflZ"`, "H8HQzAjGsgjbHZjjGGTnlflZ"},
 		{"generic-high-entropy-secret", `client_secret=zl0gacLteAsUpE3lNhhsVp7O&grant_type=client_credentials`, "zl0gacLteAsUpE3lNhhsVp7O"},
 		{"kubernetes-secret-manifest",
