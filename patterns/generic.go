@@ -319,7 +319,9 @@ func genericPatterns() []Pattern {
 			Keywords: []string{"http://", "https://", "ftp://", "ftps://", "sftp://", "ssh://", "smtp://", "smtps://",
 				"imap://", "imaps://", "ldap://", "ldaps://", "socks5://", "socks5h://", "socks4://", "rtsp://", "ws://",
 				"wss://", "svn://", "nats://", "mqtt://", "mqtts://", "mssql://", "sqlserver://", "oracle://",
-				"clickhouse://", "couchbase://", "couchdb://", "neo4j://", "neo4j+s://", "bolt://"},
+				"clickhouse://", "couchbase://", "couchdb://", "neo4j://", "neo4j+s://", "bolt://",
+				// git+https://, svn+ssh://: the match starts at the prefix.
+				"git+", "svn+"},
 			KeywordsFoldCase: true,
 			Regex: `(?i)(?<![A-Za-z0-9+.-])(?:git\+|svn\+)?(?:https?|ftps?|sftp|ssh|smtps?|imaps?|ldaps?|socks5h?|socks4|rtsp|wss?|svn|nats|mqtts?|mssql|sqlserver|oracle|clickhouse|couchbase|couchdb|neo4j(?:\+s)?|bolt)` +
 				`://(?:[^:/?#@\s"'<>\\]{1,64}:(?<secret>[^/?#\s"'<>\\]{1,128})|(?<secret>[A-Za-z0-9_-]{20,128}))@(?=[A-Za-z0-9\[])(?![^/?#\s"'<>]{0,100}sentry)`,

@@ -41,6 +41,8 @@ func TestGenericSpans(t *testing.T) {
 		{"password-assignment", `terraform login --token=Zk81vPqW3mRt9xLq`, "Zk81vPqW3mRt9xLq"},
 		{"basic-auth-url", `https://x-access-token:Zk81vPqW3mRt9xLq2w@github.com/acme/infra.git`, "Zk81vPqW3mRt9xLq2w"},
 		{"basic-auth-url", `http://svc:Lp93%40xQv7@proxy:3128`, "Lp93%40xQv7"},
+		{"basic-auth-url", `pip install git+https://ci:Zq7mT2xLp9Vb@git.internal.invalid/org/lib.git`, "Zq7mT2xLp9Vb"},
+		{"basic-auth-url", `svn co svn+ssh://deploy:Wq92LmZpX7vB@svn.internal.invalid/repo`, "Wq92LmZpX7vB"},
 		{"basic-auth-url", `https://u7Kq2ZpW9xLm4vB8nR3tYc6@gitlab.internal.invalid/g/r.git`, "u7Kq2ZpW9xLm4vB8nR3tYc6"},
 		{"authorization-basic-header", `Authorization: Basic YnVpbGQtYm90OlRxN3dMejJWYks5eA==`, "YnVpbGQtYm90OlRxN3dMejJWYks5eA=="},
 		{"authorization-basic-header", `curl -fsS --user "deploy:Vb8kQ2zLp7wX" https://a.internal.invalid`, "Vb8kQ2zLp7wX"},
