@@ -514,15 +514,17 @@ const armorNL = `(?:\r?\n|\\{1,2}(?:r\\{1,2})?n)`
 const k8sValue = `[A-Za-z0-9+/]{2,4096}={0,2}`
 
 // k8sYAMLData is the entries of a YAML data: block, the secret running from
-// the first value to the last.
-const k8sYAMLData = `data:[ \t]*\r?\n[ \t]+[A-Za-z0-9_.-]{1,253}:[ \t]*["']?(?<secret>` + k8sValue + `(?:["']?[ \t]*\r?\n[ \t]+[A-Za-z0-9_.-]{1,253}:[ \t]*["']?` + k8sValue + `){0,63})`
+// the first value to the last; the entries share the first one's
+// indentation (the next key of the enclosing map is not an entry).
+const k8sYAMLData = `data:[ \t]*\r?\n(?<ind>[ \t]+)[A-Za-z0-9_.-]{1,253}:[ \t]*["']?(?<secret>` + k8sValue + `(?:["']?[ \t]*\r?\n\k<ind>[A-Za-z0-9_.-]{1,253}:[ \t]*["']?` + k8sValue + `){0,63})`
 
 // k8sJSONData is the members of a JSON "data" object.
 const k8sJSONData = `"data"[ \t]*:[ \t]*\{[ \t\r\n]*"[A-Za-z0-9_.-]{1,253}"[ \t]*:[ \t]*"(?<secret>` + k8sValue + `(?:"[ \t\r\n]*,[ \t\r\n]*"[A-Za-z0-9_.-]{1,253}"[ \t]*:[ \t]*"` + k8sValue + `){0,63})"`
 
 // k8sSecretRegex matches a Secret manifest in YAML or JSON with kind before
-// or after data.
-const k8sSecretRegex = `(?:kind:[ \t]*["']?Secret["']?[ \t]*\r?\n(?:[^\r\n]{0,300}\r?\n){0,40}?` + k8sYAMLData +
-	`|` + k8sYAMLData + `["']?[ \t]*\r?\n(?:[^\r\n]{0,300}\r?\n){0,40}?kind:[ \t]*["']?Secret["']?[ \t]*(?:\r?\n|$)` +
+// or after data; a YAML manifest may be indented (a block scalar, a list
+// item).
+const k8sSecretRegex = `(?:kind:[ \t]*["']?Secret["']?[ \t]*\r?\n(?:[^\r\n]{0,300}\r?\n){0,40}?[ \t]{0,40}` + k8sYAMLData +
+	`|` + k8sYAMLData + `["']?[ \t]*\r?\n(?:[^\r\n]{0,300}\r?\n){0,40}?[ \t]{0,40}kind:[ \t]*["']?Secret["']?[ \t]*(?:\r?\n|$)` +
 	`|"kind"[ \t]*:[ \t]*"Secret"[\s\S]{0,1500}?` + k8sJSONData +
 	`|` + k8sJSONData + `[ \t\r\n]*\}[\s\S]{0,1500}?"kind"[ \t]*:[ \t]*"Secret")`

@@ -66,6 +66,14 @@ func TestGenericSpans(t *testing.T) {
 		{"kubernetes-secret-manifest",
 			"kind: Secret\nmetadata:\n  name: db\ndata:\n  username: b3JkZXJzX2FwcA==\n  password: VHE3d0x6MlZiSzl4\ntype: Opaque\n",
 			"b3JkZXJzX2FwcA==\n  password: VHE3d0x6MlZiSzl4"},
+		// Indented (a list item, a block scalar): the data block ends at
+		// the enclosing map's next key.
+		{"kubernetes-secret-manifest",
+			"items:\n- kind: Secret\n  data:\n    username: b3JkZXJzX2FwcA==\n    password: VHE3d0x6MlZiSzl4\n  type: Opaque\n",
+			"b3JkZXJzX2FwcA==\n    password: VHE3d0x6MlZiSzl4"},
+		{"kubernetes-secret-manifest",
+			"manifest: |\n  data:\n    api-token: dTdLcTJacFc5eExtNHZCOG5SM3RZYzY=\n  kind: Secret\nport: 8080\n",
+			"dTdLcTJacFc5eExtNHZCOG5SM3RZYzY="},
 	})
 }
 
