@@ -2,7 +2,9 @@ package patterns
 
 // Connection strings: the secret is the password component only (its
 // percent-encoded form as written). A URI without a password, or with a
-// placeholder password, is not a finding (checkURIPassword).
+// placeholder password, is not a finding (checkURIPassword). Every regex
+// but redis-uri's starts with one of its pattern's keywords, so that the
+// engine tries it once at each keyword hit (see generic.go).
 
 // uriUserinfo matches "user:password@" after a scheme's "://", with the
 // password as the secret group. The password runs to the last '@' before
