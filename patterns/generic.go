@@ -108,15 +108,19 @@ const xmlSecretValue = `>(?<=<[A-Za-z0-9_.:-]{1,100}>)(?<secret>[A-Za-z0-9+/=_.~
 // starts with one of genericKeywordsSecret, so a match starts at a keyword
 // hit; the rest of the key name is taken whole.
 const secretRegex = `(?i)(?:` +
-	// secret, token, credential, key_, key-: the name may go on.
-	`(?:secret|token|credential|key[_-])(?>[A-Za-z0-9_.-]{0,30})` + secretName +
+	// secret, token, credential, key_, key-: the name may go on. A name
+	// with several of these words is matched from the last one (the
+	// others' attempts end at once): the result is the same.
+	`(?:secret|token|credential|key[_-])(?![A-Za-z0-9_.-]{0,30}?(?:secret|token|credential|key[_-]))(?>[A-Za-z0-9_.-]{0,30})` + secretName +
 	`(?:(?:` + assignOp + `|["']?[ \t]{0,4}(?:\r?\n|,)` + k8sEnvLookbehind + k8sEnvValue + `)` + secretValue + `|` + xmlSecretValue + `)` +
 	// key: the name ends, with an assignment, a quote, '>' or a line break.
 	// (A property-list <key> element holds a name, not a value.)
-	`|key` + secretName +
+	// (Not after one of the words above in the same name, whose match
+	// takes every form this one takes.)
+	`|key(?<!(?:secret|token|credential|key[_-])[A-Za-z0-9_.-]{0,27}key)` + secretName +
 	`(?:(?:` + assignOpKeyword + `|(?:\r?\n|["'][ \t]{0,4}(?:\r?\n|,))` + k8sEnvLookbehind + k8sEnvValue + `)` + secretValue + `|(?!>(?<=<key>))` + xmlSecretValue + `)` +
 	// auth: the name ends with an assignment.
-	`|auth` + secretName + assignOpKeyword + secretValue +
+	`|auth(?<!(?:secret|token|credential|key[_-])[A-Za-z0-9_.-]{0,26}auth)` + secretName + assignOpKeyword + secretValue +
 	`)`
 
 // genericPatterns returns the built-in patterns of this catalog group.
