@@ -50,7 +50,8 @@ func isPlaceholder(s []byte) bool {
 	run, seq := 1, 1
 	for i := 1; i < len(s); i++ {
 		if short {
-			if s[i] == s[i-1] {
+			// Whitespace runs are indentation inside multi-line spans.
+			if s[i] == s[i-1] && s[i] != ' ' && s[i] != '\t' {
 				run++
 				if run >= 6 {
 					return true

@@ -372,7 +372,6 @@ var knownContextGaps = map[string]string{
 	"grafana-cloud-token / url query":                     "%3D padding at the end of a query value does not trigger percent decoding (detect)",
 	"jdbc-url-password / json escaped slash":              "\\/ alone does not trigger JSON decoding (detect)",
 	"kubernetes-secret-manifest / json escaped newlines":  "generic.go: see report",
-	"kubernetes-secret-manifest / yaml block":             "generic.go: indented armor not matched",
 	"sqlserver-connection-string / after tab":             "test unit lacks the context the regex needs; database.go, see report",
 	"sqlserver-connection-string / base64 data":           "fold-case keywords get no base64 trigger (detect)",
 	"sqlserver-connection-string / base64 echo":           "fold-case keywords get no base64 trigger (detect)",
