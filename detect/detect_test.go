@@ -71,8 +71,8 @@ func testPatterns() []patterns.Pattern {
 		{
 			ID: "test-generic", Provider: "Test", Grants: patterns.PrivScoped,
 			Severity: patterns.SeverityMedium, Confidence: patterns.ConfidenceGeneric,
-			Keywords: []string{"key"}, KeywordsFoldCase: true,
-			Regex:  `(?i)key\s*=\s*(?<secret>[A-Za-z0-9_]{20,60})`,
+			Keywords: []string{"key="}, KeywordsFoldCase: true,
+			Regex:  `(?i)key=(?<secret>[A-Za-z0-9_]{20,60})`,
 			MaxLen: 80,
 		},
 	}
@@ -378,4 +378,33 @@ func TestRedactFindingsMatchesRedact(t *testing.T) {
 	// Out-of-order and out-of-range findings are skipped, not trusted.
 	bad := append([]Finding{{PatternID: "test-token", Start: len(src) - 2, End: len(src) + 5}}, fs...)
 	assert.Equal(t, string(src), string(d.RedactFindings(nil, src, bad[:1])))
+}
+
+// TestContainerIsSplitNotDropped: a generic finding over a whole base64
+// value that holds a decoded token keeps covering the rest of the value.
+func TestContainerIsSplitNotDropped(t *testing.T) {
+	d := newTest(t)
+	r := rand.New(rand.NewPCG(45, 46))
+	var enc string
+	for {
+		enc = base64.StdEncoding.EncodeToString([]byte("user:" + makeTok(r)))
+		if !strings.ContainsAny(enc, "+/=") && len(enc) <= 60 {
+			break
+		}
+	}
+	src := []byte("key=" + enc + "\n")
+	fs := d.Scan(src)
+	var ids []string
+	covered := 0
+	for i, f := range fs {
+		ids = append(ids, f.PatternID)
+		covered += f.Len()
+		if i > 0 {
+			assert.LessOrEqual(t, fs[i-1].End, f.Start)
+		}
+	}
+	assert.Contains(t, ids, "test-token", "the decoded token is reported as such")
+	assert.Contains(t, ids, "test-generic", "the rest of the value stays covered")
+	assert.Equal(t, len(enc), covered, "every byte of the base64 value is inside a finding")
+	assert.NotContains(t, string(d.Redact(nil, src)), enc[:8])
 }

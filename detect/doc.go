@@ -42,8 +42,12 @@
 //  5. Overlapping findings are resolved deterministically: validated over
 //     unvalidated, then provider-specific over generic, then higher
 //     confidence, then text as written over decoded, then the longer span,
-//     then catalog order. Findings of patterns linked by LinkWith (an AWS
-//     key id and its secret) that lie near each other share a Link number.
+//     then catalog order. A finding that strictly contains a better one is
+//     cut into its parts around it rather than dropped, so no byte of it
+//     goes unredacted (the other values of a Secret manifest, the rest of
+//     a Basic credential around a decoded token). Findings of patterns
+//     linked by LinkWith (an AWS key id and its secret) that lie near each
+//     other share a Link number.
 //
 // Text without keywords costs the prefilter alone and allocates nothing.
 //

@@ -390,6 +390,70 @@ func (d *Detector) better(a, b *Finding) bool {
 	return d.patIndex(a.PatternID) < d.patIndex(b.PatternID)
 }
 
+// maxSplit bounds the findings of one scan that splitContainers compares
+// pairwise.
+const maxSplit = 512
+
+// splitContainers keeps every byte of a finding covered when a better
+// finding lies strictly inside it: instead of losing the container to the
+// inner finding (and, with it, the rest of a Secret manifest or of a
+// Basic credential around a decoded token), the container is cut into its
+// parts outside the inner findings, which keep its id and facts.
+func (d *Detector) splitContainers(found []Finding) []Finding {
+	if len(found) < 2 || len(found) > maxSplit {
+		return found
+	}
+	n := len(found)
+	for ci := 0; ci < n; ci++ {
+		c := found[ci]
+		var inner []Finding
+		for j := 0; j < n; j++ {
+			if j != ci && contains(&c, &found[j]) && d.better(&found[j], &c) {
+				inner = append(inner, found[j])
+			}
+		}
+		if len(inner) == 0 {
+			continue
+		}
+		slices.SortFunc(inner, func(a, b Finding) int { return cmp.Compare(a.Start, b.Start) })
+		pos := c.Start
+		first := true
+		for _, in := range inner {
+			if in.Start > pos {
+				piece := c
+				piece.Start, piece.End = pos, in.Start
+				if first {
+					found[ci] = piece
+					first = false
+				} else {
+					found = append(found, piece)
+				}
+			}
+			pos = max(pos, in.End)
+		}
+		if pos < c.End {
+			piece := c
+			piece.Start = pos
+			if first {
+				found[ci] = piece
+				first = false
+			} else {
+				found = append(found, piece)
+			}
+		}
+		if first {
+			// Fully covered by inner findings: drop the container.
+			found[ci].End = found[ci].Start
+		}
+	}
+	return slices.DeleteFunc(found, func(f Finding) bool { return f.End <= f.Start })
+}
+
+// contains reports whether a's span strictly contains b's.
+func contains(a, b *Finding) bool {
+	return a.Start <= b.Start && b.End <= a.End && a.End-a.Start > b.End-b.Start
+}
+
 func (d *Detector) isGeneric(id string) bool {
 	c := d.compiledByID(id)
 	return c != nil && c.p.Generic
@@ -408,6 +472,7 @@ func (d *Detector) patIndex(id string) int {
 // finding of each overlapping pair), links related findings and appends
 // the result to dst.
 func (d *Detector) resolve(dst []Finding, found []Finding) []Finding {
+	found = d.splitContainers(found)
 	slices.SortFunc(found, func(a, b Finding) int {
 		if c := cmp.Compare(a.Start, b.Start); c != 0 {
 			return c
