@@ -44,7 +44,7 @@ type gramRef struct {
 }
 
 type prefilter struct {
-	bits  [1 << tableBits / 64]uint64
+	bits [1 << tableBits / 64]uint64
 	// bits2 is a second filter over the same grams with another hash:
 	// a position whose gram passes bits is compared against the exact
 	// grams only if it passes bits2 too, which rejects most accidental
