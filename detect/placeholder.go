@@ -102,11 +102,37 @@ var wordsByFirst = func() (t [256][]string) {
 	return t
 }()
 
+// firstPairs marks, for every placeholder word, its first two bytes in
+// every ASCII case, indexed by the pair as a 16-bit number: one bit test
+// rules out almost every position before any word is compared.
+var firstPairs = func() (t [1 << 16 / 64]uint64) {
+	for _, w := range placeholderWords {
+		for _, a := range caseForms(w[0]) {
+			for _, b := range caseForms(w[1]) {
+				i := uint16(a)<<8 | uint16(b)
+				t[i>>6] |= 1 << (i & 63)
+			}
+		}
+	}
+	return t
+}()
+
+func caseForms(c byte) []byte {
+	if c >= 'a' && c <= 'z' {
+		return []byte{c, c - ('a' - 'A')}
+	}
+	return []byte{c}
+}
+
 // containsFoldAny reports whether s contains any of placeholderWords,
-// ignoring ASCII case in s.
+// ignoring ASCII case in s. Every word is at least 2 bytes long.
 func containsFoldAny(s []byte) bool {
-	for i, c := range s {
-		for _, w := range wordsByFirst[c] {
+	for i := 0; i+1 < len(s); i++ {
+		pair := uint16(s[i])<<8 | uint16(s[i+1])
+		if firstPairs[pair>>6]&(1<<(pair&63)) == 0 {
+			continue
+		}
+		for _, w := range wordsByFirst[s[i]] {
 			if len(w) <= len(s)-i && equalFoldLower(s[i:i+len(w)], w) {
 				return true
 			}
