@@ -446,21 +446,6 @@ func gnIdentifierPath(s []byte) bool {
 
 // ---- base64 helpers ----
 
-// gnB64 maps a byte to its value in the standard or URL-safe base64
-// alphabet, or 0xFF.
-var gnB64 = func() (t [256]byte) {
-	for i := range t {
-		t[i] = 0xFF
-	}
-	const std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-	for i := 0; i < len(std); i++ {
-		t[std[i]] = byte(i)
-	}
-	t['-'] = 62
-	t['_'] = 63
-	return t
-}()
-
 // gnArmor decodes the base64 body of an armored or PEM block. It skips
 // spaces, tabs, CR, LF and the two-character escapes \n, \r, \t (with any
 // number of backslashes, as in JSON inside JSON). It stops at '=' padding.
@@ -494,7 +479,7 @@ func gnArmor(dst []byte, body []byte, sum *uint32) (n, total int, ok bool) {
 			}
 			return n, total, true
 		}
-		v := gnB64[c]
+		v := b64Val[c]
 		if v == 0xFF {
 			return n, total, false
 		}
@@ -591,7 +576,7 @@ func gnB64URLDecode(dst, src []byte) (int, bool) {
 	var nbits uint
 	n := 0
 	for _, c := range src {
-		v := gnB64[c]
+		v := b64Val[c]
 		if v == 0xFF || c == '+' || c == '/' {
 			return 0, false
 		}
@@ -827,7 +812,7 @@ func ValidateJWT(secret []byte, m *Meta) bool {
 	}
 	sig := secret[d2+1:]
 	for _, c := range sig {
-		if gnB64[c] == 0xFF || c == '+' || c == '/' {
+		if b64Val[c] == 0xFF || c == '+' || c == '/' {
 			return false
 		}
 	}
@@ -1113,7 +1098,7 @@ func ValidatePGPPrivateKey(secret []byte, m *Meta) bool {
 		if len(line) == 5 && line[0] == '=' && (j > 0) {
 			var v uint32
 			for _, c := range line[1:] {
-				x := gnB64[c]
+				x := b64Val[c]
 				if x == 0xFF {
 					return false
 				}
@@ -1177,7 +1162,7 @@ func ValidatePuTTYKey(secret []byte, m *Meta) bool {
 				return false
 			}
 			for _, c := range line {
-				if gnB64[c] == 0xFF && c != '=' {
+				if b64Val[c] == 0xFF && c != '=' {
 					return false
 				}
 			}
