@@ -29,13 +29,12 @@ var knownDocValues = map[string]bool{
 // of 6 identical bytes or fewer than 4 distinct bytes in 8 or more, and,
 // at any length, an ascending run of 8 (abcdefgh, 12345678). It does not
 // allocate.
-func IsPlaceholder(s []byte) bool { return isPlaceholder(s) }
+func IsPlaceholder(s []byte) bool { return knownDocValues[string(s)] || isPlaceholder(s) }
 
+// isPlaceholder applies the rules of IsPlaceholder but the documentation
+// values, which the engine checks first for every candidate.
 func isPlaceholder(s []byte) bool {
 	if len(s) == 0 {
-		return true
-	}
-	if knownDocValues[string(s)] {
 		return true
 	}
 	if containsFoldAny(s) {
