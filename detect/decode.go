@@ -1,14 +1,16 @@
 package detect
 
 import (
+	"bytes"
 	"encoding/base64"
 	"unicode/utf8"
 )
 
 // Encoded secrets are found by decoding only candidate regions: a run of
 // base64 around the base64 form of a distinctive keyword, a run of
-// percent-encoded text around %2F, %2B, %3D, %40 or %3A, and a JSON string
-// around \/ or \u00. Each region is at most maxDecodeRun bytes each side of
+// percent-encoded text around %2F, %2B, %3D, %40 or %3A, a JSON string
+// around :\/\/ or \u00, and the JSON text from a keyword to a \/ shortly
+// after it. Each region is at most maxDecodeRun bytes each side of
 // its trigger, decoded once, and rescanned with the whole catalog one level
 // deeper (DefaultDecodeDepth levels at most). Findings inside the decoded
 // bytes are mapped back to the encoded bytes that hold them.
@@ -44,7 +46,7 @@ func runAround(src []byte, pos int, in func(byte) bool) (lo, hi int, cut bool) {
 func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
 	var doneEnd [4]int // per encoding: end of the last decoded region
 	for _, j := range st.jobs {
-		if j.pos < doneEnd[j.enc] {
+		if j.hi == 0 && j.pos < doneEnd[j.enc] {
 			continue
 		}
 		switch j.enc {
@@ -64,6 +66,15 @@ func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
 				d.decodeBase64(st, src, lo+a, hi, depth)
 			}
 		case EncodingPercent, EncodingJSON:
+			if j.hi > 0 {
+				if j.hi <= doneEnd[j.enc] {
+					continue
+				}
+				lo := max(j.lo, doneEnd[j.enc])
+				doneEnd[j.enc] = j.hi
+				d.decodeMapped(st, src, lo, j.hi, j.enc, depth)
+				continue
+			}
 			in := isURLRun
 			if j.enc == EncodingJSON {
 				in = isJSONRun
@@ -118,6 +129,45 @@ func (d *Detector) decodeBase64(st *state, src []byte, lo, hi, depth int) {
 }
 
 func isJSONRun(c byte) bool { return c >= ' ' && c != '"' }
+
+// slashReach is how far before and after a keyword an escaped slash
+// makes the text around it decoded as JSON.
+const slashReach = 256
+
+// escapedSlashRegion looks for \/ (a JSON-escaped slash, which encoders
+// such as PHP's write for every /) within slashReach bytes of a keyword at
+// src[kwStart:kwEnd], on its line and not before from. A secret holding /
+// is then written with backslashes the patterns do not accept: when one is
+// found, the region from the JSON string holding the first of the keyword
+// and the \/ to the end of the string holding the last is returned, for
+// decoding, with ok. Otherwise hi is where the search stopped.
+func escapedSlashRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bool) {
+	a := max(from, kwStart-slashReach)
+	if a < kwStart {
+		if nl := bytes.LastIndexByte(src[a:kwStart], '\n'); nl >= 0 {
+			a += nl + 1
+		}
+	}
+	b := min(len(src), kwEnd+slashReach)
+	if c := max(a, kwEnd); c < b {
+		if nl := bytes.IndexByte(src[c:b], '\n'); nl >= 0 {
+			b = c + nl
+		}
+	}
+	if a >= b {
+		return 0, from, false
+	}
+	w := src[a:b]
+	i := bytes.Index(w, []byte(`\/`))
+	if i < 0 {
+		// A \ at the end of the window may start one.
+		return 0, max(from, b-1), false
+	}
+	first, last := a+i, a+bytes.LastIndex(w, []byte(`\/`))
+	lo, _, _ = runAround(src, min(first, kwStart), isJSONRun)
+	_, hi, _ = runAround(src, max(last, kwStart), isJSONRun)
+	return lo, hi, true
+}
 
 // decodeMapped undoes percent or JSON escapes in src[lo:hi], keeping a map
 // from decoded to source offsets, and rescans the result.

@@ -408,3 +408,99 @@ func TestContainerIsSplitNotDropped(t *testing.T) {
 	assert.Equal(t, len(enc), covered, "every byte of the base64 value is inside a finding")
 	assert.NotContains(t, string(d.Redact(nil, src)), enc[:8])
 }
+
+// TestScanEscapedSlashJSON: JSON encoders that escape every / (PHP's
+// json_encode, some loggers) write a secret holding / with backslashes;
+// the text around a keyword is decoded when a \/ is near it.
+func TestScanEscapedSlashJSON(t *testing.T) {
+	d := newTest(t)
+	secret := "q8Zr2Lx/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga"
+	esc := strings.ReplaceAll(secret, "/", `\/`)
+	for _, tc := range []struct{ name, pre, post string }{
+		{"value after its key", `{"url":"https:\/\/a.test\/x","kv":"test_secret: `, `","n":1}`},
+		{"in one string", `{"msg":"test_secret=`, ` used"}`},
+		{"long line before", `{"pad":"` + strings.Repeat("a", 4096) + `","kv":"test_secret=`, `"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := []byte(tc.pre + esc + tc.post)
+			fs := d.Scan(src)
+			require.Len(t, fs, 1)
+			assert.Equal(t, "test-secret", fs[0].PatternID)
+			assert.Equal(t, EncodingJSON, fs[0].Encoding)
+			assert.Equal(t, len(tc.pre), fs[0].Start)
+			assert.Equal(t, len(tc.pre)+len(esc), fs[0].End)
+			assert.NotContains(t, string(d.Redact(nil, src)), esc[:12])
+		})
+	}
+	// A \/ on another line, or far from the keyword, decodes nothing: the
+	// secret without escapes is found as written.
+	src := []byte(`{"kv":"test_secret=` + strings.ReplaceAll(secret, "/", "A") + `"}` + "\n" + `{"u":"a\/b"}`)
+	fs := d.Scan(src)
+	require.Len(t, fs, 1)
+	assert.Equal(t, EncodingNone, fs[0].Encoding)
+}
+
+// TestScanOneFindingPerSecret: a secret whose padding is percent-encoded
+// is matched as written without it and decoded with it; the two findings
+// of one pattern become the one that holds the whole secret.
+func TestScanOneFindingPerSecret(t *testing.T) {
+	d, err := New([]patterns.Pattern{{
+		ID: "test-padded", Provider: "Test", Grants: patterns.PrivScoped,
+		Severity: patterns.SeverityHigh, Confidence: patterns.ConfidenceDistinctive,
+		Keywords: []string{"tkp_"},
+		Regex:    `(?<![A-Za-z0-9_])tkp_[A-Za-z0-9]{24,40}={0,2}(?![A-Za-z0-9_=])`,
+		MaxLen:   48,
+	}})
+	require.NoError(t, err)
+	tok := "tkp_Zq7mVb8kLp93Wq92u7KqXr4T"
+	src := []byte("GET /v1?key=" + tok + "%3D%3D&x=1 HTTP/1.1")
+	fs := d.Scan(src)
+	require.Len(t, fs, 1)
+	assert.Equal(t, tok+"%3D%3D", string(fs[0].Secret(src)))
+	assert.Equal(t, EncodingPercent, fs[0].Encoding)
+}
+
+// TestGenericContainerYields: a generic finding over a base64 value that
+// decodes to a provider's secret is cut around the provider's finding,
+// which says more, even when the container is validated and the provider's
+// finding is not.
+func TestGenericContainerYields(t *testing.T) {
+	pats := append(testPatterns(), patterns.Pattern{
+		ID: "test-plain", Provider: "Test", Grants: patterns.PrivScoped,
+		Severity: patterns.SeverityHigh, Confidence: patterns.ConfidenceDistinctive,
+		Keywords: []string{"tkq_"},
+		Regex:    `(?<![A-Za-z0-9_])tkq_[A-Za-z0-9]{28}(?![A-Za-z0-9_])`,
+		MaxLen:   32,
+	})
+	// test-generic becomes a validated generic container, as a Secret
+	// manifest whose structure parses is.
+	pats[2].Generic = true
+	pats[2].Validate = func(_ []byte, m *patterns.Meta) bool { m.Structured = true; return true }
+	d, err := New(pats)
+	require.NoError(t, err)
+	var enc string
+	for i := 0; i < 10000; i++ {
+		enc = base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("abc:tkq_Zq7mVb8kLp93Wq92u7KqXr4T%04d", i)))
+		if !strings.ContainsAny(enc, "+/=") {
+			break
+		}
+	}
+	require.NotContains(t, enc, "=")
+	src := []byte("key=" + enc + "\n")
+	fs := d.Scan(src)
+	var ids []string
+	for _, f := range fs {
+		ids = append(ids, f.PatternID)
+	}
+	require.Contains(t, ids, "test-plain", "findings %v", ids)
+	require.Contains(t, ids, "test-generic", "the rest of the value stays covered: %v", ids)
+	covered := 0
+	for _, f := range fs {
+		covered += f.Len()
+		if f.PatternID == "test-plain" {
+			assert.Equal(t, EncodingBase64, f.Encoding)
+			assert.False(t, f.Validated)
+		}
+	}
+	assert.Equal(t, len(enc), covered, "every byte of the value is inside a finding")
+}

@@ -36,16 +36,23 @@
 //     or structure), its minimum entropy, and placeholder rejection
 //     ([IsPlaceholder]).
 //  4. Runs of base64 around the base64 form of a distinctive keyword, of
-//     percent-encoding around %2F, %2B, %3D, %40 or %3A, and of JSON
-//     escapes around \u00 or :\/\/ are decoded and scanned again; findings
-//     in them cover the encoded bytes.
+//     percent-encoding around %2F, %2B, %3D, %40 or %3A, of JSON escapes
+//     around \u00 or :\/\/, and of JSON text from a keyword to a \/ near
+//     it (encoders that escape every slash) are decoded and scanned again;
+//     findings in them cover the encoded bytes. Keywords matched
+//     regardless of case give base64 forms in lower case, capitalised and
+//     upper case.
 //  5. Overlapping findings are resolved deterministically: validated over
-//     unvalidated, then provider-specific over generic, then higher
+//     unvalidated, then, for two findings of one pattern, the one that
+//     contains the other (a secret whose percent-encoded padding only its
+//     decoded form holds), then provider-specific over generic, then higher
 //     confidence, then text as written over decoded, then the longer span,
 //     then catalog order. A finding that strictly contains a better one is
 //     cut into its parts around it rather than dropped, so no byte of it
 //     goes unredacted (the other values of a Secret manifest, the rest of
-//     a Basic credential around a decoded token). Findings of patterns
+//     a Basic credential around a decoded token). A generic container is
+//     also cut around a provider's finding, or a decoded one, inside it,
+//     validated or not. Findings of patterns
 //     linked by LinkWith (an AWS key id and its secret) that lie near each
 //     other share a Link number.
 //

@@ -115,6 +115,8 @@ var hostileInputs = []hostileInput{
 		return b[:size]
 	}},
 	{"password-repeat", repeat("password=")},
+	{"escaped-slash-keywords", repeat(`{"aws_secret_access_key":"a\/b","token":"AccountKey=x\/y"},`)},
+	{"escaped-slash-percent", repeat(`password=a\/b%2F%3D:\/\/`)},
 	{"https-repeat", repeat("https://")},
 	{"ghp-repeat", repeat("ghp_")},
 	{"akia-repeat", repeat("AKIA")},

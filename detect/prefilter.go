@@ -3,7 +3,9 @@ package detect
 import (
 	"encoding/base64"
 	"encoding/binary"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // The prefilter finds every occurrence of every keyword in one pass.
@@ -160,7 +162,9 @@ func buildPrefilter(pats []compiled, decode bool) prefilter {
 		// Base64 forms of the keywords of patterns that recognise a secret
 		// on its own, at the three byte alignments, start decoding of the
 		// run around them. Keywords matched regardless of case contribute
-		// their forms as written and in lower case.
+		// their forms as written, in lower case, capitalised and in upper
+		// case (password=, Password=, PASSWORD=): the cases real text
+		// uses.
 		for i := range pats {
 			p := &pats[i].p
 			if p.NeedsContext {
@@ -169,8 +173,15 @@ func buildPrefilter(pats []compiled, decode bool) prefilter {
 			for _, k := range p.Keywords {
 				variants := []string{k}
 				if p.KeywordsFoldCase {
-					if l := string(lower([]byte(k))); l != k {
-						variants = append(variants, l)
+					l := lower([]byte(k))
+					t := slices.Clone(l)
+					if len(t) > 0 && t[0] >= 'a' && t[0] <= 'z' {
+						t[0] -= 'a' - 'A'
+					}
+					for _, v := range []string{string(l), string(t), strings.ToUpper(k)} {
+						if !slices.Contains(variants, v) {
+							variants = append(variants, v)
+						}
 					}
 				}
 				for _, v := range variants {

@@ -26,10 +26,12 @@ type hit struct {
 	start, end int
 }
 
-// job is a decode trigger: an encoded run to decode and rescan.
+// job is a decode trigger: an encoded run to decode and rescan. The run is
+// found around pos, or is [lo, hi) when hi > 0.
 type job struct {
-	enc Encoding
-	pos int
+	enc    Encoding
+	pos    int
+	lo, hi int
 }
 
 // state is per-call scratch, pooled.
@@ -111,6 +113,7 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 		return
 	}
 	st.hits, st.jobs = st.hits[:0], st.jobs[:0]
+	slashFree := 0 // src[:slashFree] is known to need no \/ region
 	for _, c := range st.cands {
 		start := bs + c.start
 		if start >= be {
@@ -122,6 +125,15 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 				st.jobs = append(st.jobs, job{enc: kw.enc, pos: start})
 			}
 			continue
+		}
+		if depth < d.opts.decodeDepth {
+			end := start + len(kw.text)
+			if lo, hi, ok := escapedSlashRegion(src, start, end, slashFree); ok {
+				st.jobs = append(st.jobs, job{enc: EncodingJSON, pos: lo, lo: lo, hi: hi})
+				slashFree = hi
+			} else {
+				slashFree = max(slashFree, hi)
+			}
 		}
 		for _, p := range kw.pats {
 			st.hits = append(st.hits, hit{pat: p, start: start, end: start + len(kw.text)})
@@ -369,11 +381,23 @@ func runeOff(offs []int, i int) int {
 	return offs[i]
 }
 
-// better orders overlapping findings: validated first, then
-// provider-specific over generic, then confidence, then findings on the text as written, then the longer span, then catalog order.
+// better orders overlapping findings: validated first; then, for two
+// findings of one pattern, the one whose span contains the other (the
+// decoded form of a secret whose end is percent-encoded holds all of it,
+// the form as written only part); then provider-specific over generic,
+// then confidence, then findings on the text as written, then the longer
+// span, then catalog order.
 func (d *Detector) better(a, b *Finding) bool {
 	if a.Validated != b.Validated {
 		return a.Validated
+	}
+	if a.PatternID == b.PatternID {
+		if contains(a, b) {
+			return true
+		}
+		if contains(b, a) {
+			return false
+		}
 	}
 	if ga, gb := d.isGeneric(a.PatternID), d.isGeneric(b.PatternID); ga != gb {
 		return gb
@@ -408,7 +432,7 @@ func (d *Detector) splitContainers(found []Finding) []Finding {
 		c := found[ci]
 		var inner []Finding
 		for j := 0; j < n; j++ {
-			if j != ci && contains(&c, &found[j]) && d.better(&found[j], &c) {
+			if j != ci && contains(&c, &found[j]) && d.yieldsTo(&c, &found[j]) {
 				inner = append(inner, found[j])
 			}
 		}
@@ -447,6 +471,21 @@ func (d *Detector) splitContainers(found []Finding) []Finding {
 		}
 	}
 	return slices.DeleteFunc(found, func(f Finding) bool { return f.End <= f.Start })
+}
+
+// yieldsTo reports whether container c is cut around inner, a finding
+// inside it: when inner is better, and when c is a generic finding (a
+// Secret manifest's data block, a password assignment) and inner says
+// more about the secret, validated or not: a provider's finding, or one
+// found by decoding the text c holds as written.
+func (d *Detector) yieldsTo(c, inner *Finding) bool {
+	if d.better(inner, c) {
+		return true
+	}
+	if c.PatternID == inner.PatternID || !d.isGeneric(c.PatternID) {
+		return false
+	}
+	return !d.isGeneric(inner.PatternID) || c.Encoding == EncodingNone && inner.Encoding != EncodingNone
 }
 
 // contains reports whether a's span strictly contains b's.

@@ -133,6 +133,7 @@ func FuzzStreamEqualsRedact(f *testing.F) {
 	r := rand.New(rand.NewPCG(27, 28))
 	f.Add([]byte("key="+makeTok(r)+"\nTEST_SECRET=q8Zr2Lx/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga"), uint64(7))
 	f.Add([]byte("plain text\n"), uint64(1))
+	f.Add([]byte(`{"u":"https:\/\/a\/b","kv":"test_secret: q8Zr2Lx\/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga"}`+"\n"), uint64(3))
 	f.Fuzz(func(t *testing.T, src []byte, seed uint64) {
 		want := d.Redact(nil, src)
 		cr := rand.New(rand.NewPCG(seed, 1))
