@@ -65,6 +65,51 @@ func BenchmarkScanClean(b *testing.B) {
 	b.ReportMetric(float64(len(dst)), "findings/op")
 }
 
+// colour wraps every word of src that starts with an upper-case letter
+// (levels, methods, class names) in ANSI colour sequences, as a terminal
+// logger does.
+func colour(src []byte) []byte {
+	var out bytes.Buffer
+	for i, w := range bytes.SplitAfter(src, []byte(" ")) {
+		if len(w) > 0 && w[0] >= 'A' && w[0] <= 'Z' {
+			out.WriteString([]string{"\x1b[32m", "\x1b[1;33m", "\x1b[38;5;208m"}[i%3])
+			out.Write(bytes.TrimRight(w, " "))
+			out.WriteString("\x1b[0m")
+			if bytes.HasSuffix(w, []byte(" ")) {
+				out.WriteByte(' ')
+			}
+			continue
+		}
+		out.Write(w)
+	}
+	return out.Bytes()
+}
+
+// BenchmarkScanColouredSecrets scans secretLog with ANSI colours: keyword
+// hits near an escape scan their line again without the sequences.
+func BenchmarkScanColouredSecrets(b *testing.B) {
+	d, src := defaultDetector(), colour(secretLog())
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	var dst []Finding
+	for b.Loop() {
+		dst = d.AppendScan(dst[:0], src)
+	}
+	b.ReportMetric(float64(len(dst)), "findings/op")
+}
+
+// BenchmarkScanColouredClean is BenchmarkScanClean with ANSI colours.
+func BenchmarkScanColouredClean(b *testing.B) {
+	d, src := defaultDetector(), colour(cleanLog())
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	var dst []Finding
+	for b.Loop() {
+		dst = d.AppendScan(dst[:0], src)
+	}
+	b.ReportMetric(float64(len(dst)), "findings/op")
+}
+
 func BenchmarkScanSecrets(b *testing.B) {
 	d, src := defaultDetector(), secretLog()
 	b.SetBytes(int64(len(src)))

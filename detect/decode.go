@@ -9,8 +9,8 @@ import (
 // Encoded secrets are found by decoding only candidate regions: a run of
 // base64 around the base64 form of a distinctive keyword, a run of
 // percent-encoded text around %2F, %2B, %3D, %40 or %3A, a JSON string
-// around :\/\/ or \u00, and the JSON text from a keyword to a \/ shortly
-// after it. Each region is at most maxDecodeRun bytes each side of
+// around :\/\/ or \u00, the JSON text from a keyword to a \/ near it, and
+// the line of a keyword with ANSI escape sequences near it. Each region is at most maxDecodeRun bytes each side of
 // its trigger, decoded once, and rescanned with the whole catalog one level
 // deeper (DefaultDecodeDepth levels at most). Findings inside the decoded
 // bytes are mapped back to the encoded bytes that hold them.
@@ -44,7 +44,7 @@ func runAround(src []byte, pos int, in func(byte) bool) (lo, hi int, cut bool) {
 // decodeJobs decodes the trigger regions recorded in st.jobs and appends
 // findings inside them, mapped to src offsets, to st.found.
 func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
-	var doneEnd [4]int // per encoding: end of the last decoded region
+	var doneEnd [len(encodingNames)]int // per encoding: end of the last decoded region
 	for _, j := range st.jobs {
 		if j.hi == 0 && j.pos < doneEnd[j.enc] {
 			continue
@@ -65,7 +65,7 @@ func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
 			for a := 0; a < 4; a++ {
 				d.decodeBase64(st, src, lo+a, hi, depth)
 			}
-		case EncodingPercent, EncodingJSON:
+		case EncodingPercent, EncodingJSON, EncodingANSI:
 			if j.hi > 0 {
 				if j.hi <= doneEnd[j.enc] {
 					continue
@@ -185,6 +185,12 @@ func (d *Detector) decodeMapped(st *state, src []byte, lo, hi int, enc Encoding,
 			i += 3
 			changed = true
 			continue
+		case enc == EncodingANSI && c == 0x1b:
+			if n := csiLen(src[i:hi]); n > 0 {
+				i += n
+				changed = true
+				continue
+			}
 		case enc == EncodingJSON && c == '\\' && i+1 < hi:
 			e := src[i+1]
 			switch e {
@@ -245,8 +251,70 @@ func (d *Detector) decodeMapped(st *state, src []byte, lo, hi int, enc Encoding,
 	}
 	inner := d.scan(sub, nil, dec, depth+1)
 	for _, f := range inner {
-		d.addDecoded(st, f, dmap[f.Start], dmap[f.End], enc)
+		e := dmap[f.End]
+		if enc == EncodingANSI {
+			// Bytes are kept one for one: end after the secret's last
+			// byte, before any sequence that follows it.
+			e = dmap[f.End-1] + 1
+		}
+		d.addDecoded(st, f, dmap[f.Start], e, enc)
 	}
+}
+
+// csiLen returns the length of the ANSI control sequence (ESC [ parameters
+// intermediates final) that b starts with, or 0 when it starts with none.
+func csiLen(b []byte) int {
+	if len(b) < 3 || b[0] != 0x1b || b[1] != '[' {
+		return 0
+	}
+	i := 2
+	for i < len(b) && i < 32 && b[i] >= 0x30 && b[i] <= 0x3f {
+		i++
+	}
+	for i < len(b) && i < 32 && b[i] >= 0x20 && b[i] <= 0x2f {
+		i++
+	}
+	if i < len(b) && b[i] >= 0x40 && b[i] <= 0x7e {
+		return i + 1
+	}
+	return 0
+}
+
+// escReach is how far before and after a keyword an ANSI escape makes its
+// line decoded with escapes removed.
+const escReach = 256
+
+// escapeRegion looks for an ESC byte (the start of an ANSI colour
+// sequence, which glues a letter such as the m of ESC[1m to the text after
+// it) within escReach bytes of a keyword at src[kwStart:kwEnd], on its line
+// and not before from. When one is found it returns the keyword's line,
+// at most maxDecodeRun bytes each side of the keyword, with ok. Otherwise
+// hi is where the search stopped.
+func escapeRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bool) {
+	a := max(from, kwStart-escReach)
+	if a < kwStart {
+		if nl := bytes.LastIndexByte(src[a:kwStart], '\n'); nl >= 0 {
+			a += nl + 1
+		}
+	}
+	b := min(len(src), kwEnd+escReach)
+	if c := max(a, kwEnd); c < b {
+		if nl := bytes.IndexByte(src[c:b], '\n'); nl >= 0 {
+			b = c + nl
+		}
+	}
+	if a >= b || bytes.IndexByte(src[a:b], 0x1b) < 0 {
+		return 0, max(from, b), false
+	}
+	lo = max(0, kwStart-maxDecodeRun)
+	if nl := bytes.LastIndexByte(src[lo:kwStart], '\n'); nl >= 0 {
+		lo += nl + 1
+	}
+	hi = min(len(src), kwEnd+maxDecodeRun)
+	if nl := bytes.IndexByte(src[kwEnd:hi], '\n'); nl >= 0 {
+		hi = kwEnd + nl
+	}
+	return lo, hi, true
 }
 
 // addDecoded records a finding from decoded text at source span [s, e).

@@ -504,3 +504,50 @@ func TestGenericContainerYields(t *testing.T) {
 	}
 	assert.Equal(t, len(enc), covered, "every byte of the value is inside a finding")
 }
+
+// TestScanANSIColoured: a colour sequence glues a letter (the m of
+// ESC[1m) to the secret after it; the line is scanned again without the
+// sequences and the finding covers the secret only.
+func TestScanANSIColoured(t *testing.T) {
+	d := newTest(t)
+	r := rand.New(rand.NewPCG(51, 52))
+	tok := makeTok(r)
+	secret := "q8Zr2Lx/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga"
+	for _, tc := range []struct {
+		name, pre, val, post, id string
+	}{
+		{"token", "\x1b[32mINFO\x1b[0m auth \x1b[1m", tok, "\x1b[0m ok\n", "test-token"},
+		{"assignment", "\x1b[2mtest_secret=\x1b[0m\x1b[33m", secret, "\x1b[39m\n", "test-secret"},
+		{"256 colours", "\x1b[38;5;208m", tok, "\x1b[m", "test-token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := []byte(tc.pre + tc.val + tc.post)
+			fs := d.Scan(src)
+			require.Len(t, fs, 1)
+			assert.Equal(t, tc.id, fs[0].PatternID)
+			assert.Equal(t, EncodingANSI, fs[0].Encoding)
+			assert.Equal(t, tc.val, string(fs[0].Secret(src)))
+			assert.NotContains(t, string(d.Redact(nil, src)), tc.val[4:20])
+		})
+	}
+	// A sequence inside the secret stays inside the span.
+	src := []byte("\x1b[1m" + tok[:20] + "\x1b[4m" + tok[20:] + "\x1b[0m")
+	fs := d.Scan(src)
+	require.Len(t, fs, 1)
+	assert.Equal(t, len("\x1b[1m"), fs[0].Start)
+	assert.Equal(t, len(src)-len("\x1b[0m"), fs[0].End)
+	// Without any escape near it the token is found as written.
+	src = []byte("\x1b[1mlevel\x1b[0m" + strings.Repeat(" ", 300) + tok + "\n")
+	fs = d.Scan(src)
+	require.Len(t, fs, 1)
+	assert.Equal(t, EncodingNone, fs[0].Encoding)
+}
+
+func TestCSILen(t *testing.T) {
+	for in, want := range map[string]int{
+		"\x1b[0m": 4, "\x1b[m": 3, "\x1b[1;31mX": 7, "\x1b[38;5;208m": 11, "\x1b[2K": 4,
+		"\x1b[": 0, "\x1b[12": 0, "\x1bM": 0, "x": 0, "\x1b[?25h": 6,
+	} {
+		assert.Equal(t, want, csiLen([]byte(in)), "%q", in)
+	}
+}

@@ -38,7 +38,8 @@
 //  4. Runs of base64 around the base64 form of a distinctive keyword, of
 //     percent-encoding around %2F, %2B, %3D, %40 or %3A, of JSON escapes
 //     around \u00 or :\/\/, and of JSON text from a keyword to a \/ near
-//     it (encoders that escape every slash) are decoded and scanned again;
+//     it (encoders that escape every slash), and of a line with ANSI colour
+//     sequences near a keyword are decoded and scanned again;
 //     findings in them cover the encoded bytes. Keywords matched
 //     regardless of case give base64 forms in lower case, capitalised and
 //     upper case.

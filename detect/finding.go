@@ -21,9 +21,13 @@ const (
 	EncodingPercent
 	// EncodingJSON: the secret was found after undoing JSON string escapes.
 	EncodingJSON
+	// EncodingANSI: the secret was found after removing ANSI terminal
+	// escape sequences (colours in a log line); the span may include
+	// sequences inside the secret, never ones around it.
+	EncodingANSI
 )
 
-var encodingNames = [...]string{"none", "base64", "percent", "json"}
+var encodingNames = [...]string{"none", "base64", "percent", "json", "ansi"}
 
 // String returns the lowercase name of e.
 func (e Encoding) String() string {

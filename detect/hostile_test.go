@@ -116,6 +116,7 @@ var hostileInputs = []hostileInput{
 	}},
 	{"password-repeat", repeat("password=")},
 	{"escaped-slash-keywords", repeat(`{"aws_secret_access_key":"a\/b","token":"AccountKey=x\/y"},`)},
+	{"ansi-keywords", repeat("\x1b[1;31mtoken=\x1b[0m\x1b[2K AKIA\x1b[")},
 	{"escaped-slash-percent", repeat(`password=a\/b%2F%3D:\/\/`)},
 	{"https-repeat", repeat("https://")},
 	{"ghp-repeat", repeat("ghp_")},

@@ -114,6 +114,7 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 	}
 	st.hits, st.jobs = st.hits[:0], st.jobs[:0]
 	slashFree := 0 // src[:slashFree] is known to need no \/ region
+	escFree := 0   // and no ANSI escape region
 	for _, c := range st.cands {
 		start := bs + c.start
 		if start >= be {
@@ -133,6 +134,12 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 				slashFree = hi
 			} else {
 				slashFree = max(slashFree, hi)
+			}
+			if lo, hi, ok := escapeRegion(src, start, end, escFree); ok {
+				st.jobs = append(st.jobs, job{enc: EncodingANSI, pos: lo, lo: lo, hi: hi})
+				escFree = hi
+			} else {
+				escFree = max(escFree, hi)
 			}
 		}
 		for _, p := range kw.pats {

@@ -133,6 +133,7 @@ func FuzzStreamEqualsRedact(f *testing.F) {
 	r := rand.New(rand.NewPCG(27, 28))
 	f.Add([]byte("key="+makeTok(r)+"\nTEST_SECRET=q8Zr2Lx/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga"), uint64(7))
 	f.Add([]byte("plain text\n"), uint64(1))
+	f.Add([]byte("\x1b[1mtest_secret=\x1b[0mq8Zr2Lx/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga\x1b[0m\n"), uint64(5))
 	f.Add([]byte(`{"u":"https:\/\/a\/b","kv":"test_secret: q8Zr2Lx\/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga"}`+"\n"), uint64(3))
 	f.Fuzz(func(t *testing.T, src []byte, seed uint64) {
 		want := d.Redact(nil, src)

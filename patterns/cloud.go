@@ -249,7 +249,7 @@ func cloudPatterns() []Pattern {
 			Confidence:  ConfidenceContextual,
 			// In JSON the slashes may be escaped (1\/\/0…).
 			Keywords:   []string{"1//0", `1\/\/0`},
-			Regex:      `(?<![A-Za-z0-9_/:\\-])1(?://|\\/\\/)0[A-Za-z0-9_-]{70,512}(?![A-Za-z0-9_-])`,
+			Regex:      `(?<![A-Za-z0-9_/\\-])(?<![0-9]:)1(?://|\\/\\/)0[A-Za-z0-9_-]{70,512}(?![A-Za-z0-9_-])`,
 			MaxLen:     560,
 			MinEntropy: 4.0,
 			Examples: []string{

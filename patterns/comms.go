@@ -159,7 +159,7 @@ func commsPatterns() []Pattern {
 			Confidence:  ConfidenceDistinctive,
 			// ":AA" joins the numeric bot id to the secret in every token.
 			Keywords:   []string{":AA"},
-			Regex:      `(?:(?<=bot)|(?<![A-Za-z0-9_:-]))[0-9]{8,10}:AA[A-Za-z0-9_-]{33}` + srcAfterB64U,
+			Regex:      `(?:(?<=bot)|(?<![A-Za-z0-9_:-])|(?<=[A-Za-z_-]:))[0-9]{8,10}:AA[A-Za-z0-9_-]{33}` + srcAfterB64U,
 			MaxLen:     46,
 			MinEntropy: 3.5,
 			Examples: []string{

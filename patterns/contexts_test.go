@@ -323,6 +323,27 @@ var contexts = []context{
 	{"json escaped newline after", secretShape.quotable, func(u sample, _ string) placed {
 		return around(`{"log":"k=`, u, nil, `\nnext line\n"}`)
 	}},
+	{"ansi colour", secretShape.bare, func(u sample, _ string) placed {
+		return around("\x1b[32mINFO\x1b[0m key=\x1b[1m", u, nil, "\x1b[0m\n")
+	}},
+	{"yaml list", secretShape.bare, func(u sample, _ string) placed {
+		return around("keys:\n  - ", u, nil, "\n  - other\n")
+	}},
+	{"powershell env", func(h secretShape) bool { return h.oneLine() && !h.dquote && !h.backtick }, func(u sample, _ string) placed {
+		return around("PS> $env:K = \"", u, nil, "\"\r\n")
+	}},
+	{"html entity quotes", func(h secretShape) bool { return h.quotable() && !h.amp }, func(u sample, _ string) placed {
+		return around("<pre>{&quot;k&quot;:&quot;", u, nil, "&quot;}</pre>\n")
+	}},
+	{"python bytes", func(h secretShape) bool { return h.oneLine() && !h.squote && !h.backslash }, func(u sample, _ string) placed {
+		return around("token = b'", u, nil, "'\n")
+	}},
+	{"equals no space colon", secretShape.bare, func(u sample, _ string) placed {
+		return around("token:", u, nil, "\n")
+	}},
+	{"pipe table", secretShape.bare, func(u sample, _ string) placed {
+		return around("| prod | ", u, nil, " | active |\n")
+	}},
 	{"base64 echo", always, func(u sample, _ string) placed {
 		return b64Placed("$ echo ", "", u, "", " | base64 -d\n")
 	}},
@@ -359,6 +380,13 @@ var knownContextGaps = map[string]string{
 	// Engine limits (detect), and limits of the database.go and generic.go
 	// patterns.
 	"kubernetes-secret-manifest / base64 k8s Secret":      "a manifest encoded inside another manifest's data: the outer one reports the whole data block",
+	"sqlserver-connection-string / ansi colour":           "the test unit lacks the Server=/Data Source= property the regex needs",
+	"sqlserver-connection-string / equals no space colon": "the test unit lacks the Server=/Data Source= property the regex needs",
+	"sqlserver-connection-string / pipe table":            "the test unit lacks the Server=/Data Source= property the regex needs",
+	"sqlserver-connection-string / powershell env":        "the test unit lacks the Server=/Data Source= property the regex needs",
+	"sqlserver-connection-string / python bytes":          "the test unit lacks the Server=/Data Source= property the regex needs",
+	"sqlserver-connection-string / yaml list":             "the test unit lacks the Server=/Data Source= property the regex needs",
+	"sqlserver-connection-string / html entity quotes":    "a password value may hold '&': an HTML-escaped quote after it stays in the span (and redacted)",
 	"sqlserver-connection-string / base64 k8s Secret":     "the test unit lacks the Server=/Data Source= property the regex needs",
 	"kubernetes-secret-manifest / json escaped newlines":  "escaped newlines inside a JSON string are not matched by the manifest regex",
 	"sqlserver-connection-string / after tab":             "the test unit lacks the Server=/Data Source= property the regex needs",

@@ -370,10 +370,12 @@ func genericPatterns() []Pattern {
 			Keywords:         []string{"basic ", "basic\t", "curl ", "curl\t"},
 			KeywordsFoldCase: true,
 			// A curl password ends at white space, a quote or the end, after
-			// any closing brackets, ';', ',' and XML end tags: in "$(curl -u
-			// a:pw)" or "<cmd>curl -u a:pw</cmd>" the password is "pw".
+			// any closing brackets, ';', ',' and XML end tags, or at an HTML
+			// entity for a quote: in "$(curl -u a:pw)", "<cmd>curl -u
+			// a:pw</cmd>" or "{&quot;c&quot;:&quot;curl -u a:pw&quot;}" the
+			// password is "pw".
 			Regex: `(?i)(?:(?<![A-Za-z0-9_-])basic[ \t]+(?<secret>[A-Za-z0-9+/]{8,684}={0,2})(?![A-Za-z0-9+/=_-])` +
-				`|(?<![A-Za-z0-9_-])curl(?:[ \t]+(?>[^\s|;&]{1,160})){0,16}?[ \t]+(?:-u[ \t]*|--user[ \t]+|--user=)["']?[^\s:"'@]{1,64}:(?<secret>[^\s"'` + "`" + `]{1,128}?)(?=(?:[)\]};,]|</[A-Za-z0-9_.:-]{0,40}>)*(?:[\s"'` + "`" + `\\]|$)))`,
+				`|(?<![A-Za-z0-9_-])curl(?:[ \t]+(?>[^\s|;&]{1,160})){0,16}?[ \t]+(?:-u[ \t]*|--user[ \t]+|--user=)["']?[^\s:"'@]{1,64}:(?<secret>[^\s"'` + "`" + `]{1,128}?)(?=(?:[)\]};,]|</[A-Za-z0-9_.:-]{0,40}>)*(?:[\s"'` + "`" + `\\]|&(?:quot|apos|#0*3[49]|#x2[27]);|$)))`,
 			MaxLen:   720,
 			Validate: checkBasicCredentials,
 			Examples: []string{
