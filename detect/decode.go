@@ -10,7 +10,8 @@ import (
 // base64 around the base64 form of a distinctive keyword, a run of
 // percent-encoded text around %2F, %2B, %3D, %40 or %3A, a JSON string
 // around :\/\/ or \u00, the JSON text from a keyword to a \/ near it, and
-// the line of a keyword with ANSI escape sequences near it. Each region is at most maxDecodeRun bytes each side of
+// the line of a keyword with ANSI escape sequences or HTML character
+// references near it. Each region is at most maxDecodeRun bytes each side of
 // its trigger, decoded once, and rescanned with the whole catalog one level
 // deeper (DefaultDecodeDepth levels at most). Findings inside the decoded
 // bytes are mapped back to the encoded bytes that hold them.
@@ -55,8 +56,13 @@ func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
 			for hi < len(src) && src[hi] == '=' && hi-lo < 2*maxDecodeRun+2 {
 				hi++
 			}
+			prevEnd := doneEnd[j.enc]
 			doneEnd[j.enc] = hi
 			if !cut {
+				if end, ok := d.decodeWrapped(st, src, lo, hi, prevEnd, depth); ok {
+					doneEnd[j.enc] = end
+					continue
+				}
 				d.decodeBase64(st, src, lo, hi, depth)
 				continue
 			}
@@ -65,7 +71,14 @@ func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
 			for a := 0; a < 4; a++ {
 				d.decodeBase64(st, src, lo+a, hi, depth)
 			}
-		case EncodingPercent, EncodingJSON, EncodingANSI:
+		case EncodingHex:
+			lo, hi, _ := runAround(src, j.pos, isHexDigit)
+			if (j.pos-lo)%2 != 0 {
+				lo++ // the trigger starts a byte
+			}
+			doneEnd[j.enc] = hi
+			d.decodeHex(st, src, lo, hi, depth)
+		case EncodingPercent, EncodingJSON, EncodingANSI, EncodingHTML:
 			if j.hi > 0 {
 				if j.hi <= doneEnd[j.enc] {
 					continue
@@ -76,8 +89,11 @@ func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
 				continue
 			}
 			in := isURLRun
-			if j.enc == EncodingJSON {
+			switch j.enc {
+			case EncodingJSON:
 				in = isJSONRun
+			case EncodingHTML:
+				in = isHTMLRun
 			}
 			lo, hi, _ := runAround(src, j.pos, in)
 			doneEnd[j.enc] = hi
@@ -128,7 +144,229 @@ func (d *Detector) decodeBase64(st *state, src []byte, lo, hi, depth int) {
 	}
 }
 
+// Wrapped base64 (base64(1) and MIME write lines of 76 characters, PEM
+// and OpenSSL 64) is joined across its line breaks before decoding, so a
+// secret that straddles a break is found.
+
+// maxWrapLine bounds the indentation and lines the wrapped-base64 helpers
+// read: wrapped base64 has short lines, and a long line is not read twice.
+const maxWrapLine = 160
+
+// wrapWidth reports whether n is the line width of wrapped base64.
+func wrapWidth(n int) bool { return n == 76 || n == 64 }
+
+// b64Seg is the base64 run at the start of a line's content.
+type b64Seg struct {
+	lo, hi int
+	whole  bool // the run is all of the line's content
+	padded bool // it ends with '='
+}
+
+// segAt returns the base64 run that starts the content (after indentation)
+// of the line starting at ls, with ok when it is at least 4 characters.
+func segAt(src []byte, ls int) (sg b64Seg, ok bool) {
+	i := ls
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') && i-ls < maxWrapLine {
+		i++
+	}
+	j := i
+	for j < len(src) && isB64(src[j]) && j-i <= maxWrapLine {
+		j++
+	}
+	k := j
+	for k < len(src) && src[k] == '=' && k-j < 2 {
+		k++
+	}
+	e := k
+	if e < len(src) && src[e] == '\r' {
+		e++
+	}
+	sg = b64Seg{lo: i, hi: k, whole: e == len(src) || src[e] == '\n', padded: k > j}
+	return sg, k-i >= 4
+}
+
+// lineStart returns the start of the line holding src[i], or -1 when it
+// is more than maxWrapLine bytes back.
+func lineStart(src []byte, i int) int {
+	ls := i
+	for ls > 0 && src[ls-1] != '\n' {
+		if i-ls >= maxWrapLine {
+			return -1
+		}
+		ls--
+	}
+	return ls
+}
+
+// prevSeg returns the segment of the line before the line starting at ls.
+func prevSeg(src []byte, ls int) (b64Seg, bool) {
+	if ls == 0 {
+		return b64Seg{}, false
+	}
+	p := lineStart(src, ls-1)
+	if p < 0 {
+		return b64Seg{}, false
+	}
+	return segAt(src, p)
+}
+
+// nextLine returns the start of the line after the one holding src[i].
+func nextLine(src []byte, i int) int {
+	for i < len(src) && src[i] != '\n' {
+		if src[i] != '\r' {
+			return -1 // text after the segment
+		}
+		i++
+	}
+	if i+1 >= len(src) {
+		return -1
+	}
+	return i + 1
+}
+
+// maxWrapRegion bounds the text of one decoded block of wrapped base64.
+const maxWrapRegion = 4 * maxDecodeRun
+
+// wrapOverlap is how much of a block decoded already is decoded again
+// with the next part: more than the encoded form of the longest secret,
+// so that one that straddles the two parts is whole in one of them.
+const wrapOverlap = 2 << 10
+
+// decodeWrapped decodes the block of wrapped base64 lines holding the run
+// src[lo:hi] (its '=' padding included), when there is one, and rescans
+// it; it returns the end of the block and whether it was one. Lines that
+// end before floor were decoded already (each line starts a 4-character
+// group, so a block may be decoded from any of its lines); the last
+// wrapOverlap bytes of them are decoded again.
+func (d *Detector) decodeWrapped(st *state, src []byte, lo, hi, floor, depth int) (int, bool) {
+	ls := lineStart(src, lo)
+	if ls < 0 {
+		return 0, false
+	}
+	cur, ok := segAt(src, ls)
+	var first b64Seg
+	width := 0
+	if ok && cur.lo == lo && cur.hi == hi {
+		// The run starts its line: a full line of a block, or its short
+		// last line (the line before gives the width).
+		prev, pok := prevSeg(src, ls)
+		switch {
+		case pok && prev.whole && !prev.padded && wrapWidth(prev.hi-prev.lo) && hi-lo <= prev.hi-prev.lo:
+			width = prev.hi - prev.lo
+		case cur.whole && !cur.padded && wrapWidth(hi-lo):
+			width = hi - lo
+		default:
+			return 0, false
+		}
+		first = cur
+		for {
+			p := lineStart(src, first.lo)
+			prev, pok := prevSeg(src, p)
+			if !pok || !prev.whole || prev.padded || prev.hi-prev.lo != width || prev.hi < floor-wrapOverlap || hi-prev.lo > 2*maxDecodeRun {
+				break
+			}
+			first = prev
+		}
+	} else {
+		// A full-width run after other text (a key, a prompt) at the end
+		// of its line starts a block.
+		e := hi
+		if e < len(src) && src[e] == '\r' {
+			e++
+		}
+		if !wrapWidth(hi-lo) || hi > lo && src[hi-1] == '=' || e < len(src) && src[e] != '\n' {
+			return 0, false
+		}
+		width = hi - lo
+		first = b64Seg{lo: lo, hi: hi, whole: true}
+	}
+	// Forward: full lines continue the block; a shorter run, padding or a
+	// run followed by other text ends it.
+	sub := d.pool.Get().(*state)
+	defer func() { sub.reset(); d.pool.Put(sub) }()
+	join, jmap := sub.join[:0], sub.dmap[:0]
+	lines, end := 0, first.hi
+	for sg := first; ; {
+		for i := sg.lo; i < sg.hi; i++ {
+			join = append(join, src[i])
+			jmap = append(jmap, i)
+		}
+		lines, end = lines+1, sg.hi
+		if sg.hi-sg.lo < width || sg.padded || !sg.whole {
+			break
+		}
+		n := nextLine(src, sg.hi)
+		if n < 0 {
+			break
+		}
+		next, ok := segAt(src, n)
+		if !ok || next.hi-next.lo > width || next.hi-first.lo > maxWrapRegion {
+			break
+		}
+		sg = next
+	}
+	sub.join, sub.dmap = join, jmap
+	if lines < 2 {
+		return 0, false
+	}
+	run := join
+	for len(run) > 0 && run[len(run)-1] == '=' {
+		run = run[:len(run)-1]
+	}
+	if len(run)%4 == 1 {
+		run = run[:len(run)-1]
+	}
+	enc := base64.RawStdEncoding
+	if bytes.ContainsAny(run, "-_") {
+		enc = base64.RawURLEncoding
+	}
+	need := enc.DecodedLen(len(run))
+	if cap(sub.dec) < need {
+		sub.dec = make([]byte, need)
+	}
+	n, err := enc.Decode(sub.dec[:need], run)
+	if err != nil || n == 0 {
+		return end, true
+	}
+	for _, f := range d.scan(sub, nil, sub.dec[:n], depth+1) {
+		js := f.Start / 3 * 4
+		je := min((f.End+2)/3*4, len(run))
+		if je <= js {
+			continue
+		}
+		d.addDecoded(st, f, jmap[js], jmap[je-1]+1, EncodingBase64)
+	}
+	return end, true
+}
+
+func isHexDigit(c byte) bool { return unhex(c) >= 0 }
+
+// decodeHex decodes src[lo:hi] as hex digits (an odd last digit is
+// dropped) and rescans the result.
+func (d *Detector) decodeHex(st *state, src []byte, lo, hi, depth int) {
+	n := (hi - lo) / 2
+	if n < 4 {
+		return
+	}
+	sub := d.pool.Get().(*state)
+	defer func() { sub.reset(); d.pool.Put(sub) }()
+	if cap(sub.dec) < n {
+		sub.dec = make([]byte, n)
+	}
+	dec := sub.dec[:n]
+	for i := range dec {
+		dec[i] = byte(unhex(src[lo+2*i])<<4 | unhex(src[lo+2*i+1]))
+	}
+	for _, f := range d.scan(sub, nil, dec, depth+1) {
+		d.addDecoded(st, f, lo+2*f.Start, lo+2*f.End, EncodingHex)
+	}
+}
+
 func isJSONRun(c byte) bool { return c >= ' ' && c != '"' }
+
+func isHTMLRun(c byte) bool {
+	return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '<' && c != '>'
+}
 
 // slashReach is how far before and after a keyword an escaped slash
 // makes the text around it decoded as JSON.
@@ -185,6 +423,17 @@ func (d *Detector) decodeMapped(st *state, src []byte, lo, hi int, enc Encoding,
 			i += 3
 			changed = true
 			continue
+		case enc == EncodingHTML && c == '&':
+			if r, n := entity(src[i:hi]); n > 0 {
+				start := len(dec)
+				dec = utf8.AppendRune(dec, r)
+				for range len(dec) - start {
+					dmap = append(dmap, i)
+				}
+				i += n
+				changed = true
+				continue
+			}
 		case enc == EncodingANSI && c == 0x1b:
 			if n := csiLen(src[i:hi]); n > 0 {
 				i += n
@@ -280,32 +529,31 @@ func csiLen(b []byte) int {
 	return 0
 }
 
-// escReach is how far before and after a keyword an ANSI escape makes its
-// line decoded with escapes removed.
-const escReach = 256
+// nearReach is how far before and after a keyword an ANSI escape or an
+// HTML entity makes its line decoded.
+const nearReach = 256
 
-// escapeRegion looks for an ESC byte (the start of an ANSI colour
-// sequence, which glues a letter such as the m of ESC[1m to the text after
-// it) within escReach bytes of a keyword at src[kwStart:kwEnd], on its line
-// and not before from. When one is found it returns the keyword's line,
-// at most maxDecodeRun bytes each side of the keyword, with ok. Otherwise
-// hi is where the search stopped.
-func escapeRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bool) {
-	a := max(from, kwStart-escReach)
+// lineWindow returns [a, b): the bytes of src within nearReach of the
+// keyword src[kwStart:kwEnd], on its line and not before from.
+func lineWindow(src []byte, kwStart, kwEnd, from int) (a, b int) {
+	a = max(from, kwStart-nearReach)
 	if a < kwStart {
 		if nl := bytes.LastIndexByte(src[a:kwStart], '\n'); nl >= 0 {
 			a += nl + 1
 		}
 	}
-	b := min(len(src), kwEnd+escReach)
+	b = min(len(src), kwEnd+nearReach)
 	if c := max(a, kwEnd); c < b {
 		if nl := bytes.IndexByte(src[c:b], '\n'); nl >= 0 {
 			b = c + nl
 		}
 	}
-	if a >= b || bytes.IndexByte(src[a:b], 0x1b) < 0 {
-		return 0, max(from, b), false
-	}
+	return a, max(a, b)
+}
+
+// keywordLine returns the line of the keyword src[kwStart:kwEnd], at most
+// maxDecodeRun bytes each side of it.
+func keywordLine(src []byte, kwStart, kwEnd int) (lo, hi int) {
 	lo = max(0, kwStart-maxDecodeRun)
 	if nl := bytes.LastIndexByte(src[lo:kwStart], '\n'); nl >= 0 {
 		lo += nl + 1
@@ -314,7 +562,96 @@ func escapeRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bool) {
 	if nl := bytes.IndexByte(src[kwEnd:hi], '\n'); nl >= 0 {
 		hi = kwEnd + nl
 	}
+	return lo, hi
+}
+
+// escapeRegion looks for an ESC byte (the start of an ANSI colour
+// sequence, which glues a letter such as the m of ESC[1m to the text after
+// it) near a keyword at src[kwStart:kwEnd] (see lineWindow). When one is
+// found it returns the keyword's line (see keywordLine) with ok. Otherwise
+// hi is where the search stopped.
+func escapeRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bool) {
+	a, b := lineWindow(src, kwStart, kwEnd, from)
+	if bytes.IndexByte(src[a:b], 0x1b) < 0 {
+		return 0, max(from, b), false
+	}
+	lo, hi = keywordLine(src, kwStart, kwEnd)
 	return lo, hi, true
+}
+
+// entityRegion looks for an HTML character reference (&quot;, &#43;,
+// &#x2F;) near a keyword at src[kwStart:kwEnd] (see lineWindow): text
+// escaped for HTML writes quotes around a value, and the +, / or = of a
+// secret, as references. When one is found it returns the keyword's line
+// with ok. Otherwise hi is where the search stopped.
+func entityRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bool) {
+	a, b := lineWindow(src, kwStart, kwEnd, from)
+	for w := src[a:b]; ; {
+		i := bytes.IndexByte(w, '&')
+		if i < 0 {
+			break
+		}
+		if _, n := entity(src[a+(len(src[a:b])-len(w))+i:]); n > 0 {
+			lo, hi = keywordLine(src, kwStart, kwEnd)
+			return lo, hi, true
+		}
+		w = w[i+1:]
+	}
+	// A reference may start in the last few bytes of the window.
+	return 0, max(from, b-maxEntity), false
+}
+
+// maxEntity is the length of the longest character reference entity
+// decodes.
+const maxEntity = len("&#x10FFFF;")
+
+// namedEntities are the named character references entity decodes: the
+// ones that escape quotes and markup, and those for the characters of
+// secrets.
+var namedEntities = map[string]rune{
+	"quot": '"', "apos": '\'', "amp": '&', "lt": '<', "gt": '>', "sol": '/',
+	"plus": '+', "equals": '=', "colon": ':', "commat": '@', "num": '#',
+	"percnt": '%', "dollar": '$', "excl": '!', "quest": '?', "lowbar": '_',
+	"hyphen": '-', "period": '.', "comma": ',', "semi": ';', "nbsp": ' ',
+}
+
+// entity decodes the HTML character reference b starts with, returning
+// the character and the reference's length, or n == 0 when b starts with
+// none (the ';' is required).
+func entity(b []byte) (r rune, n int) {
+	if len(b) < 4 || b[0] != '&' {
+		return 0, 0
+	}
+	end := bytes.IndexByte(b[:min(len(b), maxEntity)], ';')
+	if end < 3 {
+		return 0, 0
+	}
+	body := b[1:end]
+	if body[0] != '#' {
+		r, ok := namedEntities[string(body)]
+		if !ok {
+			return 0, 0
+		}
+		return r, end + 1
+	}
+	base, digits := 10, body[1:]
+	if digits[0] == 'x' || digits[0] == 'X' {
+		base, digits = 16, digits[1:]
+	}
+	if len(digits) == 0 {
+		return 0, 0
+	}
+	for _, c := range digits {
+		v := unhex(c)
+		if v < 0 || v >= base {
+			return 0, 0
+		}
+		r = r*rune(base) + rune(v)
+	}
+	if r == 0 || r > utf8.MaxRune || r >= 0xd800 && r < 0xe000 {
+		return 0, 0
+	}
+	return r, end + 1
 }
 
 // addDecoded records a finding from decoded text at source span [s, e).

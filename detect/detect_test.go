@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
@@ -550,4 +551,123 @@ func TestCSILen(t *testing.T) {
 	} {
 		assert.Equal(t, want, csiLen([]byte(in)), "%q", in)
 	}
+}
+
+// TestScanHTMLEscaped: text escaped for HTML writes quotes, and the +, /
+// and = of a secret, as character references.
+func TestScanHTMLEscaped(t *testing.T) {
+	d := newTest(t)
+	r := rand.New(rand.NewPCG(53, 54))
+	tok := makeTok(r)
+	for _, tc := range []struct {
+		name, pre, val, post, id string
+	}{
+		{"references in the secret", "<td>test_secret=", "q8Zr2Lx&#x2F;0Pn&#43;Wm4Ks7Tb1Yc9Vd3Hf6Ga", "</td>", "test-secret"},
+		{"named references", "<p>test_secret: ", "q8Zr2Lx&sol;0Pn&plus;Wm4Ks7Tb1Yc9Vd3Hf6Ga", " ok</p>", "test-secret"},
+		{"escaped JSON", `<pre>{&quot;msg&quot;:&quot;test_secret=`, "q8Zr2Lx&#47;0Pn&#x2b;Wm4Ks7Tb1Yc9Vd3Hf6Ga", `&quot;}</pre>`, "test-secret"},
+		{"token in escaped JSON", `<pre>{&quot;t&quot;:&quot;`, tok, `&quot;}</pre>`, "test-token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := []byte(tc.pre + tc.val + tc.post)
+			fs := d.Scan(src)
+			require.Len(t, fs, 1)
+			assert.Equal(t, tc.id, fs[0].PatternID)
+			assert.Equal(t, tc.val, string(fs[0].Secret(src)))
+			assert.NotContains(t, string(d.Redact(nil, src)), tc.val[4:16])
+		})
+	}
+}
+
+func TestEntity(t *testing.T) {
+	for in, want := range map[string]struct {
+		r rune
+		n int
+	}{
+		"&quot;x": {'"', 6}, "&#43;": {'+', 5}, "&#x2F;": {'/', 6}, "&#X2f;": {'/', 6}, "&sol;": {'/', 5},
+		"&#128512;": {0x1F600, 9}, "&amp": {0, 0}, "&nosuch;": {0, 0}, "&#;": {0, 0}, "&#x;": {0, 0},
+		"&#0;": {0, 0}, "&#xD800;": {0, 0}, "&#x110000;": {0, 0}, "&#12a;": {0, 0}, "& x;": {0, 0},
+		"&#99999999999;": {0, 0},
+	} {
+		r, n := entity([]byte(in))
+		assert.Equal(t, want.n, n, "%q", in)
+		if want.n > 0 {
+			assert.Equal(t, want.r, r, "%q", in)
+		}
+	}
+}
+
+// TestScanHex: a secret written as hex digits (a dumped request body) is
+// found from the hex form of its keyword.
+func TestScanHex(t *testing.T) {
+	d := newTest(t)
+	r := rand.New(rand.NewPCG(55, 56))
+	tok := makeTok(r)
+	for _, h := range []string{hex.EncodeToString([]byte("auth: " + tok + "\n")), strings.ToUpper(hex.EncodeToString([]byte("{" + tok)))} {
+		src := []byte("body=" + h + " len=9\n")
+		fs := d.Scan(src)
+		require.Len(t, fs, 1, "%s", h[:12])
+		assert.Equal(t, "test-token", fs[0].PatternID)
+		assert.Equal(t, EncodingHex, fs[0].Encoding)
+		want := strings.Index(strings.ToLower(h), hex.EncodeToString([]byte(tok)))
+		assert.Equal(t, len("body=")+want, fs[0].Start)
+		assert.Equal(t, len("body=")+want+2*len(tok), fs[0].End)
+	}
+}
+
+// TestScanWrappedBase64: base64 wrapped at 76 or 64 columns is joined
+// across its line breaks, so a secret that straddles a break is found and
+// its span covers the encoded characters on both lines.
+func TestScanWrappedBase64(t *testing.T) {
+	d := newTest(t)
+	r := rand.New(rand.NewPCG(57, 58))
+	tok := makeTok(r)
+	for _, tc := range []struct {
+		name   string
+		width  int
+		pre    string // text before the first line
+		indent string
+	}{
+		{"base64(1)", 76, "", ""},
+		{"PEM width, indented", 64, "", "    "},
+		{"after a key", 76, "blob: ", ""},
+		{"crlf", 76, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Place the token so that it straddles the first line break.
+			plain := strings.Repeat("#", tc.width*3/4-12) + "token " + tok + "\nnext line\n"
+			enc := base64.StdEncoding.EncodeToString([]byte(plain))
+			nl := "\n"
+			if tc.name == "crlf" {
+				nl = "\r\n"
+			}
+			var b strings.Builder
+			b.WriteString(tc.pre)
+			for i := 0; i < len(enc); i += tc.width {
+				if i > 0 {
+					b.WriteString(tc.indent)
+				} else if tc.pre == "" {
+					b.WriteString(tc.indent)
+				}
+				b.WriteString(enc[i:min(len(enc), i+tc.width)])
+				b.WriteString(nl)
+			}
+			src := []byte(b.String())
+			fs := d.Scan(src)
+			require.Len(t, fs, 1)
+			assert.Equal(t, "test-token", fs[0].PatternID)
+			assert.Equal(t, EncodingBase64, fs[0].Encoding)
+			assert.Contains(t, string(fs[0].Secret(src)), nl, "the span crosses the line break")
+			red := string(d.Redact(nil, src))
+			// No encoded run of the token survives on either line.
+			tokEnc := base64.StdEncoding.EncodeToString([]byte(plain))[(tc.width*3/4-6)/3*4:]
+			assert.NotContains(t, red, tokEnc[8:20])
+		})
+	}
+	// One full-width line alone is no block: decoded as a single run.
+	one := base64.StdEncoding.EncodeToString([]byte("token " + tok + "\n" + strings.Repeat("-", 10)))
+	require.Len(t, one, 76)
+	src := []byte(one + "\nplain text\n")
+	fs := d.Scan(src)
+	require.Len(t, fs, 1)
+	assert.LessOrEqual(t, fs[0].End, 76)
 }

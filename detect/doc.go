@@ -35,14 +35,17 @@
 //  3. The candidate secret goes through the pattern's validator (checksum
 //     or structure), its minimum entropy, and placeholder rejection
 //     ([IsPlaceholder]).
-//  4. Runs of base64 around the base64 form of a distinctive keyword, of
-//     percent-encoding around %2F, %2B, %3D, %40 or %3A, of JSON escapes
-//     around \u00 or :\/\/, and of JSON text from a keyword to a \/ near
-//     it (encoders that escape every slash), and of a line with ANSI colour
-//     sequences near a keyword are decoded and scanned again;
-//     findings in them cover the encoded bytes. Keywords matched
-//     regardless of case give base64 forms in lower case, capitalised and
-//     upper case.
+//  4. Encoded text is decoded and scanned again, one level deeper
+//     (DefaultDecodeDepth levels at most), where a trigger shows it may
+//     hold a secret: runs of base64 (standard or URL-safe, also wrapped
+//     at 64 or 76 columns) or of hex digits around the encoded form of a
+//     distinctive keyword; percent-encoding around %2F, %2B, %3D, %40,
+//     %3A, %24 or %25; JSON escapes around \u00 or :\/\/; HTML
+//     references for /, + or =; and, near any keyword, the JSON text up to
+//     a \/ (encoders that escape every slash), and the keyword's line when
+//     it holds ANSI colour sequences or HTML references. Findings in
+//     decoded text cover the encoded bytes. Keywords matched regardless of
+//     case give base64 forms in lower case, capitalised and upper case.
 //  5. Overlapping findings are resolved deterministically: validated over
 //     unvalidated, then, for two findings of one pattern, the one that
 //     contains the other (a secret whose percent-encoded padding only its

@@ -25,9 +25,15 @@ const (
 	// escape sequences (colours in a log line); the span may include
 	// sequences inside the secret, never ones around it.
 	EncodingANSI
+	// EncodingHTML: the secret was found after decoding HTML character
+	// references (&quot;, &#43;, &#x2F;).
+	EncodingHTML
+	// EncodingHex: the secret was found after hex-decoding a run of the
+	// text; the finding's span covers the hex digits.
+	EncodingHex
 )
 
-var encodingNames = [...]string{"none", "base64", "percent", "json", "ansi"}
+var encodingNames = [...]string{"none", "base64", "percent", "json", "ansi", "html", "hex"}
 
 // String returns the lowercase name of e.
 func (e Encoding) String() string {

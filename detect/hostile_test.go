@@ -116,6 +116,8 @@ var hostileInputs = []hostileInput{
 	}},
 	{"password-repeat", repeat("password=")},
 	{"escaped-slash-keywords", repeat(`{"aws_secret_access_key":"a\/b","token":"AccountKey=x\/y"},`)},
+	{"entity-keywords", repeat("&quot;token=&#x2F;&amp;sig&#61;AKIA&#43;&#x")},
+	{"hex-keyword-forms", repeat("676870" + "5f" + "414b4941" + "6b65793d")},
 	{"ansi-keywords", repeat("\x1b[1;31mtoken=\x1b[0m\x1b[2K AKIA\x1b[")},
 	{"escaped-slash-percent", repeat(`password=a\/b%2F%3D:\/\/`)},
 	{"https-repeat", repeat("https://")},
@@ -156,6 +158,23 @@ var hostileInputs = []hostileInput{
 		return fill(size, 6, func(r *rand.Rand, _ int) string {
 			return base64.StdEncoding.EncodeToString([]byte("token=" + ghToken(r, "ghp_", true) + " password=" + hRand(r, hAlnum, 20)))
 		})
+	}},
+	{"wrapped-base64-of-secrets", func(size int) []byte {
+		// One long text, base64-encoded and wrapped at 76 columns as
+		// base64(1) writes it.
+		var b strings.Builder
+		r := rand.New(rand.NewPCG(61, 62))
+		for b.Len() < size*3/4 {
+			b.WriteString("token=" + ghToken(r, "ghp_", true) + " password=" + hRand(r, hAlnum, 20) + "\n")
+		}
+		enc := base64.StdEncoding.EncodeToString([]byte(b.String()))
+		var out []byte
+		for len(enc) > 0 && len(out) < size {
+			n := min(76, len(enc))
+			out = append(append(out, enc[:n]...), '\n')
+			enc = enc[n:]
+		}
+		return out[:size]
 	}},
 	{"utf8-nul", func(size int) []byte {
 		return fill(size, 7, func(r *rand.Rand, i int) string {

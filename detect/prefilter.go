@@ -3,6 +3,7 @@ package detect
 import (
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"slices"
 	"sort"
 	"strings"
@@ -160,8 +161,8 @@ func buildPrefilter(pats []compiled, decode bool) prefilter {
 	}
 	if decode {
 		// Base64 forms of the keywords of patterns that recognise a secret
-		// on its own, at the three byte alignments, start decoding of the
-		// run around them. Keywords matched regardless of case contribute
+		// on its own, at the three byte alignments, and their hex forms,
+		// start decoding of the run around them. Keywords matched regardless of case contribute
 		// their forms as written, in lower case, capitalised and in upper
 		// case (password=, Password=, PASSWORD=): the cases real text
 		// uses.
@@ -187,15 +188,32 @@ func buildPrefilter(pats []compiled, decode bool) prefilter {
 				for _, v := range variants {
 					for _, t := range base64Forms(v) {
 						add(t, false, -1, true, EncodingBase64)
+						if u := strings.NewReplacer("+", "-", "/", "_").Replace(t); u != t {
+							add(u, false, -1, true, EncodingBase64) // the URL-safe alphabet
+						}
 					}
 				}
+				// Hex forms (lower- and upper-case digits) of the keyword as
+				// written, or in lower case when matched regardless of case.
+				v := k
+				if p.KeywordsFoldCase {
+					v = string(lower([]byte(k)))
+				}
+				h := hex.EncodeToString([]byte(v))
+				add(h, false, -1, true, EncodingHex)
+				add(strings.ToUpper(h), false, -1, true, EncodingHex)
 			}
 		}
-		for _, t := range []string{"%2F", "%2B", "%3D", "%40", "%3A", "%24", "%2f", "%2b", "%3d", "%3a"} {
+		for _, t := range []string{"%2F", "%2B", "%3D", "%40", "%3A", "%24", "%25", "%2f", "%2b", "%3d", "%3a"} {
 			add(t, false, -1, true, EncodingPercent)
 		}
 		for _, t := range []string{`\u00`, `:\/\/`} {
 			add(t, false, -1, true, EncodingJSON)
+		}
+		// References for the characters of secrets that break a keyword
+		// when escaped (1//0, +ASt, sig=).
+		for _, t := range []string{"&#x2F;", "&#x2f;", "&#47;", "&#x2B;", "&#x2b;", "&#43;", "&#x3D;", "&#x3d;", "&#61;", "&sol;", "&plus;", "&equals;"} {
+			add(t, false, -1, true, EncodingHTML)
 		}
 	}
 	for ki := range pf.kws {

@@ -44,6 +44,7 @@ type state struct {
 	found []Finding
 	dec   []byte
 	dmap  []int
+	join  []byte // wrapped base64 joined across its line breaks
 	meta  patterns.Meta
 }
 
@@ -62,6 +63,9 @@ func (st *state) reset() {
 	}
 	if cap(st.dec) > maxPooledCap {
 		st.dec, st.dmap = nil, nil
+	}
+	if cap(st.join) > maxPooledCap {
+		st.join = nil
 	}
 	st.cands, st.hits, st.jobs, st.found = st.cands[:0], st.hits[:0], st.jobs[:0], st.found[:0]
 }
@@ -115,6 +119,7 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 	st.hits, st.jobs = st.hits[:0], st.jobs[:0]
 	slashFree := 0 // src[:slashFree] is known to need no \/ region
 	escFree := 0   // and no ANSI escape region
+	entFree := 0   // and no HTML reference region
 	for _, c := range st.cands {
 		start := bs + c.start
 		if start >= be {
@@ -140,6 +145,12 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 				escFree = hi
 			} else {
 				escFree = max(escFree, hi)
+			}
+			if lo, hi, ok := entityRegion(src, start, end, entFree); ok {
+				st.jobs = append(st.jobs, job{enc: EncodingHTML, pos: lo, lo: lo, hi: hi})
+				entFree = hi
+			} else {
+				entFree = max(entFree, hi)
 			}
 		}
 		for _, p := range kw.pats {

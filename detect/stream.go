@@ -14,12 +14,13 @@ const roundBytes = 1 << 20
 
 // Horizon returns how far, in bytes, the presence of a finding can depend
 // on the text around it: the widest regex window on each side plus, when
-// decoding is on, the widest decoded run on each side. A streaming
-// redactor keeps this much context on both sides of what it emits.
+// decoding is on, the widest decoded region (a block of wrapped base64).
+// A streaming redactor keeps this much context on both sides of what it
+// emits.
 func (d *Detector) Horizon() int {
 	h := 2*d.maxWin + 64
 	if d.opts.decodeDepth > 0 {
-		h += 2*maxDecodeRun + 8
+		h += maxWrapRegion + maxWrapLine + 8
 	}
 	return h
 }
@@ -30,7 +31,7 @@ func (d *Detector) Horizon() int {
 // Output is byte-identical to Detector.Redact of the whole input, whatever
 // the sizes of the Write calls: a secret split across any number of writes
 // is still redacted. To make that possible the Writer holds back the last
-// Horizon() bytes it has seen (about 32 KiB with the default catalog) until
+// Horizon() bytes it has seen (about 40 KiB with the default catalog) until
 // more input arrives or Close is called; a line longer than that is still
 // scanned in overlapping windows, never passed through unscanned. Memory
 // stays bounded for unbounded input: at most about 2×Horizon()+1 MiB of

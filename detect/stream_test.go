@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"testing/iotest"
 
@@ -133,6 +134,7 @@ func FuzzStreamEqualsRedact(f *testing.F) {
 	r := rand.New(rand.NewPCG(27, 28))
 	f.Add([]byte("key="+makeTok(r)+"\nTEST_SECRET=q8Zr2Lx/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga"), uint64(7))
 	f.Add([]byte("plain text\n"), uint64(1))
+	f.Add([]byte("<td>test_secret=q8Zr2Lx&#x2F;0Pn&#43;Wm4Ks7Tb1Yc9Vd3Hf6Ga</td> 746b6e5f\n"), uint64(9))
 	f.Add([]byte("\x1b[1mtest_secret=\x1b[0mq8Zr2Lx/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga\x1b[0m\n"), uint64(5))
 	f.Add([]byte(`{"u":"https:\/\/a\/b","kv":"test_secret: q8Zr2Lx\/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga"}`+"\n"), uint64(3))
 	f.Fuzz(func(t *testing.T, src []byte, seed uint64) {
@@ -160,4 +162,21 @@ func FuzzStreamEqualsRedact(f *testing.F) {
 			t.Fatalf("stream output (%d bytes) differs from Redact (%d bytes)", out.Len(), len(want))
 		}
 	})
+}
+
+// TestWriterEncodedInputs streams the encoded hostile inputs (base64,
+// wrapped base64, hex, escapes) through the default catalog in odd chunk
+// sizes with flushes: the output must equal Redact's.
+func TestWriterEncodedInputs(t *testing.T) {
+	d := defaultDetector()
+	for _, name := range []string{"base64-of-secrets", "wrapped-base64-of-secrets", "escaped-slash-percent", "entity-keywords", "ansi-keywords", "hex-keyword-forms"} {
+		i := slices.IndexFunc(hostileInputs, func(in hostileInput) bool { return in.name == name })
+		require.GreaterOrEqual(t, i, 0, name)
+		src := hostileInputs[i].gen(200 << 10)
+		want := d.Redact(nil, src)
+		for _, sizes := range [][]int{{4096}, {1, 7, 4093, 65536}} {
+			got := streamRedact(t, d, src, sizes, 13)
+			assert.True(t, bytes.Equal(want, got), "%s, chunk sizes %v: output differs from Redact", name, sizes)
+		}
+	}
 }
