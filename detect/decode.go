@@ -2,7 +2,9 @@ package detect
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -29,65 +31,107 @@ func isURLRun(c byte) bool {
 }
 
 // runAround returns the maximal run [lo, hi) of bytes accepted by in around
-// pos, bounded to maxDecodeRun on each side.
-func runAround(src []byte, pos int, in func(byte) bool) (lo, hi int, cut bool) {
+// pos, bounded to maxDecodeRun on each side; loCut and hiCut report an edge
+// set by the bound, the run going on past it.
+func runAround(src []byte, pos int, in func(byte) bool) (lo, hi int, loCut, hiCut bool) {
 	lo, hi = pos, pos
 	for lo > 0 && pos-lo < maxDecodeRun && in(src[lo-1]) {
 		lo--
 	}
-	cut = lo > 0 && in(src[lo-1])
 	for hi < len(src) && hi-pos < maxDecodeRun && in(src[hi]) {
 		hi++
 	}
-	return lo, hi, cut
+	return lo, hi, lo > 0 && in(src[lo-1]), hi < len(src) && in(src[hi])
 }
+
+// window is a region of src to decode with one encoding. A cut edge is one
+// set by a bound, the encoded text going on past it: what is decoded next
+// to it depends on where the bound fell, so findings within edgeMargin of
+// it are not kept. Windows of one encoding that overlap are merged before
+// decoding, and long ones decoded in overlapping chunks, so the findings
+// kept do not depend on which trigger came first or on where a scan of a
+// stream started: a streaming redactor and a scan of the whole text agree.
+type window struct {
+	enc          Encoding
+	lo, hi       int
+	loCut, hiCut bool
+	// shift: also decode from lo+1 (hex whose byte alignment is unknown).
+	shift bool
+}
+
+const (
+	// decodeChunk is the most text decoded at once.
+	decodeChunk = 2 * maxDecodeRun
+	// decodeOverlap is how much consecutive chunks of a long window share
+	// (a multiple of 4, which keeps base64 aligned).
+	decodeOverlap = 2 << 10
+	// edgeMargin is how close to a cut edge a finding may end.
+	edgeMargin = 512
+)
+
+func lineRun(c byte) bool { return c != '\n' }
 
 // decodeJobs decodes the trigger regions recorded in st.jobs and appends
 // findings inside them, mapped to src offsets, to st.found.
 func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
-	var doneEnd [len(encodingNames)]int // per encoding: end of the last decoded region
-	for _, j := range st.jobs {
-		if j.hi == 0 && j.pos < doneEnd[j.enc] {
-			continue
+	wins := st.wins[:0]
+	wrapEnd := 0 // end of the last block of wrapped base64
+	// The run window of the last trigger of each encoding: a trigger
+	// inside it extends it rather than walking the run again (a run dense
+	// with triggers costs its length once).
+	var last [len(encodingNames)]struct {
+		lo, hi       int
+		loCut, hiCut bool
+	}
+	runWin := func(enc Encoding, pos int, in func(byte) bool) (lo, hi int, loCut, hiCut bool) {
+		l := &last[enc]
+		if pos < l.lo || pos >= l.hi {
+			lo, hi, loCut, hiCut = runAround(src, pos, in)
+		} else {
+			lo, loCut = l.lo, l.loCut
+			if pos-maxDecodeRun > l.lo {
+				lo, loCut = pos-maxDecodeRun, true
+			}
+			hi, hiCut = l.hi, l.hiCut
+			if hiCut {
+				for hi < len(src) && hi-pos < maxDecodeRun && in(src[hi]) {
+					hi++
+				}
+				hiCut = hi < len(src) && in(src[hi])
+			}
 		}
-		switch j.enc {
-		case EncodingBase64:
-			lo, hi, cut := runAround(src, j.pos, isB64)
-			for hi < len(src) && src[hi] == '=' && hi-lo < 2*maxDecodeRun+2 {
-				hi++
+		l.lo, l.hi, l.loCut, l.hiCut = lo, hi, loCut, hiCut
+		return lo, hi, loCut, hiCut
+	}
+	for _, j := range st.jobs {
+		w := window{enc: j.enc}
+		switch {
+		case j.hi > 0:
+			in := lineRun // ANSI and HTML: the keyword's line
+			if j.enc == EncodingJSON {
+				in = isJSONRun
 			}
-			prevEnd := doneEnd[j.enc]
-			doneEnd[j.enc] = hi
-			if !cut {
-				if end, ok := d.decodeWrapped(st, src, lo, hi, prevEnd, depth); ok {
-					doneEnd[j.enc] = end
-					continue
-				}
-				d.decodeBase64(st, src, lo, hi, depth)
+			w.lo, w.hi = j.lo, j.hi
+			w.loCut = w.lo > 0 && in(src[w.lo-1])
+			w.hiCut = w.hi < len(src) && in(src[w.hi])
+		case j.enc == EncodingBase64:
+			if j.pos < wrapEnd {
 				continue
 			}
-			// The run was cut by the bound: its alignment is unknown, so
-			// try all four.
-			for a := 0; a < 4; a++ {
-				d.decodeBase64(st, src, lo+a, hi, depth)
+			w.lo, w.hi, w.loCut, w.hiCut = runWin(j.enc, j.pos, isB64)
+			for !w.hiCut && w.hi < len(src) && src[w.hi] == '=' && w.hi-j.pos < maxDecodeRun+2 {
+				w.hi++
 			}
-		case EncodingHex:
-			lo, hi, _ := runAround(src, j.pos, isHexDigit)
-			if (j.pos-lo)%2 != 0 {
-				lo++ // the trigger starts a byte
-			}
-			doneEnd[j.enc] = hi
-			d.decodeHex(st, src, lo, hi, depth)
-		case EncodingPercent, EncodingJSON, EncodingANSI, EncodingHTML:
-			if j.hi > 0 {
-				if j.hi <= doneEnd[j.enc] {
+			if !w.loCut && !w.hiCut {
+				if end, ok := d.decodeWrapped(st, src, w.lo, w.hi, wrapEnd, depth); ok {
+					wrapEnd = end
 					continue
 				}
-				lo := max(j.lo, doneEnd[j.enc])
-				doneEnd[j.enc] = j.hi
-				d.decodeMapped(st, src, lo, j.hi, j.enc, depth)
-				continue
 			}
+		case j.enc == EncodingHex:
+			w.lo, w.hi, w.loCut, w.hiCut = runWin(j.enc, j.pos, isHexDigit)
+			w.shift = (j.pos-w.lo)%2 != 0
+		default:
 			in := isURLRun
 			switch j.enc {
 			case EncodingJSON:
@@ -95,16 +139,85 @@ func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
 			case EncodingHTML:
 				in = isHTMLRun
 			}
-			lo, hi, _ := runAround(src, j.pos, in)
-			doneEnd[j.enc] = hi
-			d.decodeMapped(st, src, lo, hi, j.enc, depth)
+			w.lo, w.hi, w.loCut, w.hiCut = runWin(j.enc, j.pos, in)
+		}
+		if w.hi > w.lo {
+			wins = append(wins, w)
+		}
+	}
+	slices.SortFunc(wins, func(a, b window) int {
+		if c := cmp.Compare(a.enc, b.enc); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.lo, b.lo)
+	})
+	n := 0
+	for _, w := range wins {
+		if n > 0 {
+			m := &wins[n-1]
+			// Only overlapping windows merge: touching ones are separate
+			// runs (base64 padding ends one).
+			if m.enc == w.enc && w.lo < m.hi && (w.enc != EncodingHex || (w.lo-m.lo)%2 == 0) {
+				if w.hi > m.hi || w.hi == m.hi && w.hiCut {
+					m.hi, m.hiCut = w.hi, w.hiCut
+				}
+				m.shift = m.shift || w.shift
+				continue
+			}
+		}
+		wins[n] = w
+		n++
+	}
+	st.wins = wins[:n]
+	for _, w := range st.wins {
+		d.decodeWindow(st, src, w, depth)
+	}
+}
+
+// decodeWindow decodes w, in chunks of decodeChunk bytes that overlap by
+// decodeOverlap when it is longer.
+func (d *Detector) decodeWindow(st *state, src []byte, w window, depth int) {
+	for p := w.lo; ; p += decodeChunk - decodeOverlap {
+		q := min(w.hi, p+decodeChunk)
+		r := w
+		r.lo, r.hi = p, q
+		r.loCut = w.loCut || p > w.lo
+		r.hiCut = w.hiCut || q < w.hi
+		keepLo, keepHi := r.lo, r.hi
+		if r.loCut {
+			keepLo += edgeMargin
+		}
+		if r.hiCut {
+			keepHi -= edgeMargin
+		}
+		if keepHi > keepLo {
+			switch r.enc {
+			case EncodingBase64:
+				aligns := 1
+				if r.loCut {
+					aligns = 4 // the run's alignment is unknown
+				}
+				for a := 0; a < aligns; a++ {
+					d.decodeBase64(st, src, r.lo+a, r.hi, keepLo, keepHi, depth)
+				}
+			case EncodingHex:
+				d.decodeHex(st, src, r.lo, r.hi, keepLo, keepHi, depth)
+				if r.shift || r.loCut {
+					d.decodeHex(st, src, r.lo+1, r.hi, keepLo, keepHi, depth)
+				}
+			default:
+				d.decodeMapped(st, src, r.lo, r.hi, r.enc, keepLo, keepHi, depth)
+			}
+		}
+		if q >= w.hi {
+			return
 		}
 	}
 }
 
 // decodeBase64 decodes src[lo:hi] as base64 (standard or URL alphabet,
 // padded or not) and rescans the result.
-func (d *Detector) decodeBase64(st *state, src []byte, lo, hi, depth int) {
+func (d *Detector) decodeBase64(st *state, src []byte, lo, hi, keepLo, keepHi, depth int) {
 	run := src[lo:hi]
 	for len(run) > 0 && run[len(run)-1] == '=' {
 		run = run[:len(run)-1]
@@ -140,7 +253,7 @@ func (d *Detector) decodeBase64(st *state, src []byte, lo, hi, depth int) {
 		if e > hi {
 			e = hi
 		}
-		d.addDecoded(st, f, s, e, EncodingBase64)
+		d.addDecoded(st, f, s, e, EncodingBase64, keepLo, keepHi)
 	}
 }
 
@@ -230,7 +343,7 @@ const maxWrapRegion = 4 * maxDecodeRun
 // wrapOverlap is how much of a block decoded already is decoded again
 // with the next part: more than the encoded form of the longest secret,
 // so that one that straddles the two parts is whole in one of them.
-const wrapOverlap = 2 << 10
+const wrapOverlap = 2*edgeMargin + 2<<10
 
 // decodeWrapped decodes the block of wrapped base64 lines holding the run
 // src[lo:hi] (its '=' padding included), when there is one, and rescans
@@ -246,6 +359,7 @@ func (d *Detector) decodeWrapped(st *state, src []byte, lo, hi, floor, depth int
 	cur, ok := segAt(src, ls)
 	var first b64Seg
 	width := 0
+	loCut, hiCut := false, false
 	if ok && cur.lo == lo && cur.hi == hi {
 		// The run starts its line: a full line of a block, or its short
 		// last line (the line before gives the width).
@@ -262,7 +376,11 @@ func (d *Detector) decodeWrapped(st *state, src []byte, lo, hi, floor, depth int
 		for {
 			p := lineStart(src, first.lo)
 			prev, pok := prevSeg(src, p)
-			if !pok || !prev.whole || prev.padded || prev.hi-prev.lo != width || prev.hi < floor-wrapOverlap || hi-prev.lo > 2*maxDecodeRun {
+			if !pok || !prev.whole || prev.padded || prev.hi-prev.lo != width {
+				break
+			}
+			if prev.hi < floor-wrapOverlap || hi-prev.lo > 2*maxDecodeRun {
+				loCut = true // the block goes on before: a bound stopped
 				break
 			}
 			first = prev
@@ -300,7 +418,11 @@ func (d *Detector) decodeWrapped(st *state, src []byte, lo, hi, floor, depth int
 			break
 		}
 		next, ok := segAt(src, n)
-		if !ok || next.hi-next.lo > width || next.hi-first.lo > maxWrapRegion {
+		if !ok || next.hi-next.lo > width {
+			break
+		}
+		if next.hi-first.lo > maxWrapRegion {
+			hiCut = true
 			break
 		}
 		sg = next
@@ -308,6 +430,13 @@ func (d *Detector) decodeWrapped(st *state, src []byte, lo, hi, floor, depth int
 	sub.join, sub.dmap = join, jmap
 	if lines < 2 {
 		return 0, false
+	}
+	keepLo, keepHi := first.lo, end
+	if loCut {
+		keepLo += edgeMargin
+	}
+	if hiCut {
+		keepHi -= edgeMargin
 	}
 	run := join
 	for len(run) > 0 && run[len(run)-1] == '=' {
@@ -334,7 +463,7 @@ func (d *Detector) decodeWrapped(st *state, src []byte, lo, hi, floor, depth int
 		if je <= js {
 			continue
 		}
-		d.addDecoded(st, f, jmap[js], jmap[je-1]+1, EncodingBase64)
+		d.addDecoded(st, f, jmap[js], jmap[je-1]+1, EncodingBase64, keepLo, keepHi)
 	}
 	return end, true
 }
@@ -343,7 +472,7 @@ func isHexDigit(c byte) bool { return unhex(c) >= 0 }
 
 // decodeHex decodes src[lo:hi] as hex digits (an odd last digit is
 // dropped) and rescans the result.
-func (d *Detector) decodeHex(st *state, src []byte, lo, hi, depth int) {
+func (d *Detector) decodeHex(st *state, src []byte, lo, hi, keepLo, keepHi, depth int) {
 	n := (hi - lo) / 2
 	if n < 4 {
 		return
@@ -358,7 +487,7 @@ func (d *Detector) decodeHex(st *state, src []byte, lo, hi, depth int) {
 		dec[i] = byte(unhex(src[lo+2*i])<<4 | unhex(src[lo+2*i+1]))
 	}
 	for _, f := range d.scan(sub, nil, dec, depth+1) {
-		d.addDecoded(st, f, lo+2*f.Start, lo+2*f.End, EncodingHex)
+		d.addDecoded(st, f, lo+2*f.Start, lo+2*f.End, EncodingHex, keepLo, keepHi)
 	}
 }
 
@@ -402,14 +531,14 @@ func escapedSlashRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bo
 		return 0, max(from, b-1), false
 	}
 	first, last := a+i, a+bytes.LastIndex(w, []byte(`\/`))
-	lo, _, _ = runAround(src, min(first, kwStart), isJSONRun)
-	_, hi, _ = runAround(src, max(last, kwStart), isJSONRun)
+	lo, _, _, _ = runAround(src, min(first, kwStart), isJSONRun)
+	_, hi, _, _ = runAround(src, max(last, kwStart), isJSONRun)
 	return lo, hi, true
 }
 
 // decodeMapped undoes percent or JSON escapes in src[lo:hi], keeping a map
 // from decoded to source offsets, and rescans the result.
-func (d *Detector) decodeMapped(st *state, src []byte, lo, hi int, enc Encoding, depth int) {
+func (d *Detector) decodeMapped(st *state, src []byte, lo, hi int, enc Encoding, keepLo, keepHi, depth int) {
 	sub := d.pool.Get().(*state)
 	defer func() { sub.reset(); d.pool.Put(sub) }()
 	dec, dmap := sub.dec[:0], sub.dmap[:0]
@@ -506,7 +635,7 @@ func (d *Detector) decodeMapped(st *state, src []byte, lo, hi int, enc Encoding,
 			// byte, before any sequence that follows it.
 			e = dmap[f.End-1] + 1
 		}
-		d.addDecoded(st, f, dmap[f.Start], e, enc)
+		d.addDecoded(st, f, dmap[f.Start], e, enc, keepLo, keepHi)
 	}
 }
 
@@ -654,9 +783,10 @@ func entity(b []byte) (r rune, n int) {
 	return r, end + 1
 }
 
-// addDecoded records a finding from decoded text at source span [s, e).
-func (d *Detector) addDecoded(st *state, f Finding, s, e int, enc Encoding) {
-	if e <= s {
+// addDecoded records a finding from decoded text at source span [s, e),
+// when the span lies within [keepLo, keepHi).
+func (d *Detector) addDecoded(st *state, f Finding, s, e int, enc Encoding, keepLo, keepHi int) {
+	if e <= s || s < keepLo || e > keepHi {
 		return
 	}
 	f.Start, f.End = s, e

@@ -44,7 +44,8 @@ type state struct {
 	found []Finding
 	dec   []byte
 	dmap  []int
-	join  []byte // wrapped base64 joined across its line breaks
+	join  []byte   // wrapped base64 joined across its line breaks
+	wins  []window // decode windows of a block
 	meta  patterns.Meta
 }
 
@@ -67,7 +68,7 @@ func (st *state) reset() {
 	if cap(st.join) > maxPooledCap {
 		st.join = nil
 	}
-	st.cands, st.hits, st.jobs, st.found = st.cands[:0], st.hits[:0], st.jobs[:0], st.found[:0]
+	st.cands, st.hits, st.jobs, st.found, st.wins = st.cands[:0], st.hits[:0], st.jobs[:0], st.found[:0], st.wins[:0]
 }
 
 // Scan returns the credentials found in src, sorted by Start, without

@@ -78,7 +78,6 @@ var knownEncodingGaps = map[string]string{
 	"authorization-basic-header / hex":                           "hex forms of keywords matched regardless of case are lower case only (Basic is written capitalised)",
 	"authorization-basic-header / hex upper case":                "hex forms of keywords matched regardless of case are lower case only (Basic is written capitalised)",
 	"authorization-basic-header / percent twice":                 "%20 (a space) does not trigger percent decoding: too common in URLs",
-	"aws-bedrock-api-key / json unicode escapes":                 "JSON \\u escapes break the keywords of the unit, or the escaped unit exceeds the decode bound",
 	"azure-cask-key / base64 wrapped at 64":                      "the base64 form of every keyword of the unit straddles a line break: nothing triggers decoding",
 	"azure-cask-key / base64 wrapped at 76":                      "the base64 form of every keyword of the unit straddles a line break: nothing triggers decoding",
 	"azure-function-key / base64 wrapped at 64":                  "the base64 form of every keyword of the unit straddles a line break: nothing triggers decoding",
