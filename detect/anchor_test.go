@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestAnchorable(t *testing.T) {
@@ -80,5 +81,26 @@ func TestBase64Forms(t *testing.T) {
 				assert.True(t, hit, "%q at alignment %d after %q: %s holds no form of %v", k, pad, before[:pad], enc, forms)
 			}
 		}
+	}
+}
+
+// TestDefaultCatalogAnchoring guards the anchoring proof of the built-in
+// catalog: a pattern edit that makes a regex start somewhere other than at
+// a keyword silently turns one regex attempt per keyword hit into a window
+// search. The generic patterns, whose keywords are the most frequent in
+// logs, must stay anchored, and the count must not drop.
+func TestDefaultCatalogAnchoring(t *testing.T) {
+	d := defaultDetector()
+	n := 0
+	for i := range d.pats {
+		if d.pats[i].anchored != nil {
+			n++
+		}
+	}
+	assert.GreaterOrEqual(t, n, 113, "anchored built-in patterns")
+	for _, id := range []string{"password-assignment", "generic-high-entropy-secret", "authorization-bearer-header", "authorization-basic-header", "github-pat-classic", "aws-access-key-id"} {
+		c := d.compiledByID(id)
+		require.NotNil(t, c, id)
+		assert.NotNil(t, c.anchored, "%s is not anchored", id)
 	}
 }

@@ -50,7 +50,8 @@ var genericKeywordsPassword = func() []string {
 			out = append(out, k+op)
 		}
 	}
-	return append(out, "-password ", "-passwd ", "-pass ", "-token ", "-token=", "mysql", "ConvertTo-SecureString")
+	return append(out, "-password ", "-passwd ", "-pass ", "-token ", "-token=", "mysql", "ConvertTo-SecureString",
+		"password '", "identified by", "sshpass", "redis-cli", "docker login")
 }()
 
 // genericKeywordsSecret are the generic-high-entropy-secret keywords: the
@@ -271,6 +272,13 @@ func genericPatterns() []Pattern {
 				`|(?=-(?:pass|token))(?<=(?<![A-Za-z0-9_])(?:-|--?[a-z0-9]{1,20})?)-(?:(?:password|passwd|pass|token) [ \t]*|token=)` + cliValue +
 				// mysql -p<password>
 				`|(?<![A-Za-z0-9_])mysql(?:dump|admin|import|show|check)?(?:\.exe)?[ \t](?:[^\r\n|;&]{0,120}?[ \t])?(?-i:-p)(?<secret>[^\s"'` + "`" + `;&|<>-][^\s"'` + "`" + `;&|<>]{2,127})` +
+				// SQL: ALTER USER u WITH [ENCRYPTED] PASSWORD '…' (PostgreSQL),
+				// IDENTIFIED BY '…' (MySQL, Oracle; quotes optional in Oracle)
+				`|password(?<=(?<![A-Za-z0-9_])with[ \t]{1,4}(?:encrypted[ \t]{1,4})?password) '(?<secret>[^'\r\n]{1,128})'` +
+				`|(?<![A-Za-z0-9_])identified by[ \t]{1,4}(?:'(?<secret>[^'\r\n]{1,128})'|"(?<secret>[^"\r\n]{1,128})"|(?<secret>(?!values\b)[A-Za-z0-9_#$]{1,128})(?=[\s;]|$))` +
+				// sshpass -p …, redis-cli … -a …, docker login … -p …
+				`|(?<![A-Za-z0-9_])sshpass[ \t]{1,4}-p[ \t]*` + cliValue +
+				`|(?<![A-Za-z0-9_])(?:redis-cli(?:\.exe)?(?:[ \t]{1,4}(?>[^\s|;&]{1,160})){0,12}?[ \t]{1,4}(?-i:-a)|docker login(?:[ \t]{1,4}(?>[^\s|;&]{1,160})){0,12}?[ \t]{1,4}(?-i:-p))[ \t]{1,4}` + cliValue +
 				// ConvertTo-SecureString "…" -AsPlainText
 				`|convertto-securestring[ \t]+(?:-string[ \t]+)?(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})')[ \t]+-asplaintext` +
 				`|convertto-securestring[ \t]+-asplaintext[ \t]+(?:-force[ \t]+)?(?:-string[ \t]+)?(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})')` +
@@ -290,6 +298,11 @@ func genericPatterns() []Pattern {
 				`<connection><user>app</user><password>Jx7pQ2vLm9Zk</password></connection>`,
 				`2025-01-14 10:01:02 DEBUG request body: {\"login\":\"ana\",\"password\":\"Wq92LmZpX7vB\"}`,
 				`gh auth login --token Zk81vPqW3mRt9xLq`,
+				`ALTER USER app WITH ENCRYPTED PASSWORD 'Tq7wLz2VbK9x';`,
+				`CREATE USER 'etl'@'%' IDENTIFIED BY 'N8vQ2mLp9Rtw';`,
+				`sshpass -p 'R7x!mK2pQz9' ssh root@10.0.0.5`,
+				`redis-cli -h cache.internal -p 6379 -a Zq7mT2xLp9Vb ping`,
+				`docker login -u deploy -p Wq92LmZpX7vB registry.internal`,
 			},
 			NonExamples: []string{
 				`Jan 14 10:01:02 web1 sshd[2211]: Failed password for invalid user admin from 203.0.113.9 port 52144 ssh2`,
@@ -317,6 +330,12 @@ func genericPatterns() []Pattern {
 				`mysql -u root -p orders`,
 				`password: !vault |`,
 				`--- PASS: TestLogin/valid_user (0.21s)`,
+				`ALTER USER app WITH PASSWORD NULL;`,
+				`CREATE USER app IDENTIFIED BY VALUES 'S:1234';`,
+				`CREATE USER ops IDENTIFIED BY '${OPS_PASSWORD}';`,
+				`sshpass -p "$SSHPASS" ssh root@10.0.0.5`,
+				`redis-cli -h cache.internal -p 6379 ping`,
+				`docker login -u deploy --password-stdin registry.internal`,
 				`	// Password: Deprecated: Use AuthorizationCode instead.`,
 				`for _, password := range params.Passwords {`,
 				`cmd.Env = append(os.Environ(), "PWD="+cmd.Dir, "GOROOT="+root)`,
