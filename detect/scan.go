@@ -118,9 +118,7 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 		return
 	}
 	st.hits, st.jobs = st.hits[:0], st.jobs[:0]
-	slashFree := 0 // src[:slashFree] is known to need no \/ region
-	escFree := 0   // and no ANSI escape region
-	entFree := 0   // and no HTML reference region
+	var near nearMarks
 	for _, c := range st.cands {
 		start := bs + c.start
 		if start >= be {
@@ -134,25 +132,7 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 			continue
 		}
 		if depth < d.opts.decodeDepth {
-			end := start + len(kw.text)
-			if lo, hi, ok := escapedSlashRegion(src, start, end, slashFree); ok {
-				st.jobs = append(st.jobs, job{enc: EncodingJSON, pos: lo, lo: lo, hi: hi})
-				slashFree = hi
-			} else {
-				slashFree = max(slashFree, hi)
-			}
-			if lo, hi, ok := escapeRegion(src, start, end, escFree); ok {
-				st.jobs = append(st.jobs, job{enc: EncodingANSI, pos: lo, lo: lo, hi: hi})
-				escFree = hi
-			} else {
-				escFree = max(escFree, hi)
-			}
-			if lo, hi, ok := entityRegion(src, start, end, entFree); ok {
-				st.jobs = append(st.jobs, job{enc: EncodingHTML, pos: lo, lo: lo, hi: hi})
-				entFree = hi
-			} else {
-				entFree = max(entFree, hi)
-			}
+			st.nearJobs(src, start, start+len(kw.text), &near)
 		}
 		for _, p := range kw.pats {
 			st.hits = append(st.hits, hit{pat: p, start: start, end: start + len(kw.text)})
@@ -184,6 +164,44 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 	}
 	if len(st.jobs) > 0 {
 		d.decodeJobs(st, src, depth)
+	}
+}
+
+// nearMarks are how far a block's text is known to need no region of
+// each kind decoded near a keyword.
+type nearMarks struct {
+	quiet      int // no \, ESC or & near the keywords before
+	slash, esc int // no \/ or ANSI escape region
+	ent        int // no HTML reference region
+}
+
+// nearJobs records the decode regions near the keyword src[start:end]:
+// JSON text up to a \/, and the keyword's line when it holds ANSI escapes
+// or HTML references. Most keywords have none of \, ESC and & near them:
+// one look at the window settles that.
+func (st *state) nearJobs(src []byte, start, end int, m *nearMarks) {
+	a, b := lineWindow(src, start, end, m.quiet)
+	if w := src[a:b]; bytes.IndexByte(w, '\\') < 0 && bytes.IndexByte(w, 0x1b) < 0 && bytes.IndexByte(w, '&') < 0 {
+		m.quiet = max(m.quiet, b)
+		return
+	}
+	if lo, hi, ok := escapedSlashRegion(src, start, end, m.slash); ok {
+		st.jobs = append(st.jobs, job{enc: EncodingJSON, pos: lo, lo: lo, hi: hi})
+		m.slash = hi
+	} else {
+		m.slash = max(m.slash, hi)
+	}
+	if lo, hi, ok := escapeRegion(src, start, end, m.esc); ok {
+		st.jobs = append(st.jobs, job{enc: EncodingANSI, pos: lo, lo: lo, hi: hi})
+		m.esc = hi
+	} else {
+		m.esc = max(m.esc, hi)
+	}
+	if lo, hi, ok := entityRegion(src, start, end, m.ent); ok {
+		st.jobs = append(st.jobs, job{enc: EncodingHTML, pos: lo, lo: lo, hi: hi})
+		m.ent = hi
+	} else {
+		m.ent = max(m.ent, hi)
 	}
 }
 
