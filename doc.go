@@ -11,7 +11,9 @@
 //   - [github.com/leakward/leakward/detect]: the engine. [detect.New]
 //     compiles patterns into a [detect.Detector], which scans, redacts,
 //     redacts streams ([detect.Writer], [detect.Reader]) and wraps a
-//     log/slog handler ([detect.Handler]).
+//     log/slog handler ([detect.Handler]). It finds secrets as written and
+//     encoded (base64, hex, percent, JSON and HTML escapes, ANSI colours),
+//     decoding only around a trigger.
 //   - [github.com/leakward/leakward/score]: risk decisions. A score from 0
 //     to 100 with a level and machine-readable reasons for a finding or a
 //     submitted key, the store of known-leaked key digests
