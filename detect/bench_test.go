@@ -54,8 +54,9 @@ var secretLog = sync.OnceValue(func() []byte {
 	})
 })
 
-func BenchmarkScanClean(b *testing.B) {
-	d, src := defaultDetector(), cleanLog()
+// benchScan measures Scan of src with the default catalog.
+func benchScan(b *testing.B, src []byte) {
+	d := defaultDetector()
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	var dst []Finding
@@ -64,6 +65,8 @@ func BenchmarkScanClean(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(dst)), "findings/op")
 }
+
+func BenchmarkScanClean(b *testing.B) { benchScan(b, cleanLog()) }
 
 // colour wraps every word of src that starts with an upper-case letter
 // (levels, methods, class names) in ANSI colour sequences, as a terminal
@@ -87,39 +90,12 @@ func colour(src []byte) []byte {
 
 // BenchmarkScanColouredSecrets scans secretLog with ANSI colours: keyword
 // hits near an escape scan their line again without the sequences.
-func BenchmarkScanColouredSecrets(b *testing.B) {
-	d, src := defaultDetector(), colour(secretLog())
-	b.SetBytes(int64(len(src)))
-	b.ReportAllocs()
-	var dst []Finding
-	for b.Loop() {
-		dst = d.AppendScan(dst[:0], src)
-	}
-	b.ReportMetric(float64(len(dst)), "findings/op")
-}
+func BenchmarkScanColouredSecrets(b *testing.B) { benchScan(b, colour(secretLog())) }
 
 // BenchmarkScanColouredClean is BenchmarkScanClean with ANSI colours.
-func BenchmarkScanColouredClean(b *testing.B) {
-	d, src := defaultDetector(), colour(cleanLog())
-	b.SetBytes(int64(len(src)))
-	b.ReportAllocs()
-	var dst []Finding
-	for b.Loop() {
-		dst = d.AppendScan(dst[:0], src)
-	}
-	b.ReportMetric(float64(len(dst)), "findings/op")
-}
+func BenchmarkScanColouredClean(b *testing.B) { benchScan(b, colour(cleanLog())) }
 
-func BenchmarkScanSecrets(b *testing.B) {
-	d, src := defaultDetector(), secretLog()
-	b.SetBytes(int64(len(src)))
-	b.ReportAllocs()
-	var dst []Finding
-	for b.Loop() {
-		dst = d.AppendScan(dst[:0], src)
-	}
-	b.ReportMetric(float64(len(dst)), "findings/op")
-}
+func BenchmarkScanSecrets(b *testing.B) { benchScan(b, secretLog()) }
 
 func BenchmarkScanShortLine(b *testing.B) {
 	d := defaultDetector()

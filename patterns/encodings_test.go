@@ -72,6 +72,14 @@ var encodings = []encoding{
 	}, false},
 }
 
+// sqlServerEncodingGap is why sqlserver-connection-string misses in most
+// encodings: one of its test units lacks the Server= (or Data Source=)
+// property its regex needs, so only password-assignment finds it, in any
+// encoding; for the others, the hex forms of keywords matched regardless of
+// case are lower case only (the units write Password=), and references or
+// escapes break the keyword.
+const sqlServerEncodingGap = "a unit without Server=; Password= has no hex form and breaks when escaped"
+
 // knownEncodingGaps are (pattern, encoding) pairs known to miss, with the
 // reason; the test fails when one starts to pass.
 var knownEncodingGaps = map[string]string{
@@ -105,16 +113,16 @@ var knownEncodingGaps = map[string]string{
 	"pgp-private-key / percent twice":                            "one decoding level leaves %20/%0A, which do not trigger the second",
 	"putty-private-key / percent twice":                          "one decoding level leaves %20/%0A, which do not trigger the second",
 	"redis-uri / base64 wrapped at 64":                           "the base64 form of every keyword of the unit straddles a line break: nothing triggers decoding",
-	"sqlserver-connection-string / base64 of a config file":      "keywords matched regardless of case (Password=) get lower-case hex forms only, and references or escapes break them; some test units lack Server=",
-	"sqlserver-connection-string / base64 wrapped at 64":         "keywords matched regardless of case (Password=) get lower-case hex forms only, and references or escapes break them; some test units lack Server=",
-	"sqlserver-connection-string / base64 wrapped at 76":         "keywords matched regardless of case (Password=) get lower-case hex forms only, and references or escapes break them; some test units lack Server=",
-	"sqlserver-connection-string / base64url":                    "keywords matched regardless of case (Password=) get lower-case hex forms only, and references or escapes break them; some test units lack Server=",
-	"sqlserver-connection-string / hex":                          "keywords matched regardless of case (Password=) get lower-case hex forms only, and references or escapes break them; some test units lack Server=",
-	"sqlserver-connection-string / hex upper case":               "keywords matched regardless of case (Password=) get lower-case hex forms only, and references or escapes break them; some test units lack Server=",
-	"sqlserver-connection-string / html named references":        "keywords matched regardless of case (Password=) get lower-case hex forms only, and references or escapes break them; some test units lack Server=",
-	"sqlserver-connection-string / html references":              "keywords matched regardless of case (Password=) get lower-case hex forms only, and references or escapes break them; some test units lack Server=",
-	"sqlserver-connection-string / json unicode escapes":         "keywords matched regardless of case (Password=) get lower-case hex forms only, and references or escapes break them; some test units lack Server=",
-	"sqlserver-connection-string / percent twice":                "keywords matched regardless of case (Password=) get lower-case hex forms only, and references or escapes break them; some test units lack Server=",
+	"sqlserver-connection-string / base64 of a config file":      sqlServerEncodingGap,
+	"sqlserver-connection-string / base64 wrapped at 64":         sqlServerEncodingGap,
+	"sqlserver-connection-string / base64 wrapped at 76":         sqlServerEncodingGap,
+	"sqlserver-connection-string / base64url":                    sqlServerEncodingGap,
+	"sqlserver-connection-string / hex":                          sqlServerEncodingGap,
+	"sqlserver-connection-string / hex upper case":               sqlServerEncodingGap,
+	"sqlserver-connection-string / html named references":        sqlServerEncodingGap,
+	"sqlserver-connection-string / html references":              sqlServerEncodingGap,
+	"sqlserver-connection-string / json unicode escapes":         sqlServerEncodingGap,
+	"sqlserver-connection-string / percent twice":                sqlServerEncodingGap,
 	"together-api-key / percent twice":                           "one decoding level leaves %20/%0A, which do not trigger the second",
 	"vercel-token / percent twice":                               "one decoding level leaves %20/%0A, which do not trigger the second",
 }
