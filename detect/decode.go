@@ -9,14 +9,17 @@ import (
 )
 
 // Encoded secrets are found by decoding only candidate regions: a run of
-// base64 around the base64 form of a distinctive keyword, a run of
-// percent-encoded text around %2F, %2B, %3D, %40 or %3A, a JSON string
-// around :\/\/ or \u00, the JSON text from a keyword to a \/ near it, and
-// the line of a keyword with ANSI escape sequences or HTML character
-// references near it. Each region is at most maxDecodeRun bytes each side of
-// its trigger, decoded once, and rescanned with the whole catalog one level
-// deeper (DefaultDecodeDepth levels at most). Findings inside the decoded
-// bytes are mapped back to the encoded bytes that hold them.
+// base64 (or of hex digits) around the encoded form of a distinctive
+// keyword, a block of wrapped base64 lines holding such a run, a run of
+// percent-encoded text around %2F, %2B, %3D, %40, %3A, %24 or %25, a JSON
+// string around :\/\/ or \u00, a run holding an HTML reference for /, + or
+// =, the JSON text from a keyword to a \/ near it, and the line of a keyword
+// with ANSI escape sequences or HTML references near it. A region reaches
+// at most maxDecodeRun bytes each side of its trigger; overlapping regions
+// of one encoding are merged and decoded once (in overlapping chunks when
+// long), and rescanned with the whole catalog one level deeper
+// (DefaultDecodeDepth levels at most). Findings inside the decoded bytes
+// are mapped back to the encoded bytes that hold them.
 
 const maxDecodeRun = 4 << 10
 

@@ -2,6 +2,9 @@ package detect
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
 	"testing"
 
 	"github.com/leakward/leakward/patterns"
@@ -18,6 +21,21 @@ func addCatalogSeeds(f *testing.F) {
 	}
 	f.Add([]byte("password=password=password=password="))
 	f.Add([]byte("\xff\xfe\x00\x00ghp_\xc3\x28"))
+	// The encoded forms the engine decodes, each around a catalog example.
+	for _, p := range patterns.Default()[:20] {
+		ex := p.Examples[0]
+		f.Add([]byte("\x1b[1m" + ex + "\x1b[0m"))
+		f.Add([]byte(`{"k":"` + strings.ReplaceAll(ex, "/", `\/`) + `"}`))
+		f.Add([]byte("&quot;" + strings.NewReplacer("/", "&#x2F;", "+", "&#43;", "=", "&#61;").Replace(ex) + "&quot;"))
+		f.Add([]byte("x=" + hex.EncodeToString([]byte(ex)) + " y"))
+		b64 := base64.StdEncoding.EncodeToString([]byte("# c\nK=" + ex + "\n" + strings.Repeat("#", 60)))
+		var w strings.Builder
+		for len(b64) > 76 {
+			w.WriteString(b64[:76] + "\n")
+			b64 = b64[76:]
+		}
+		f.Add([]byte(w.String() + b64 + "\n"))
+	}
 }
 
 // FuzzScan checks Scan's invariants on the default catalog: no panic,
