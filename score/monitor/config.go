@@ -38,6 +38,7 @@ type Weights struct {
 	NewWideNetwork int // CodeNewWideNetwork, default 20
 	NewAgent       int // CodeNewAgent, default 20
 	NewNetwork     int // CodeNewNetwork, default 15
+	SecondSource   int // CodeSecondSource, default 50 (alone, it alerts)
 }
 
 // DefaultWeights returns the default weights.
@@ -45,6 +46,7 @@ func DefaultWeights() Weights {
 	return Weights{
 		AfterLeak: 90, CrossKey: 60, FanOut: 60, NewAdmin: 40, RateBurst: 50, UnitsSpike: 50,
 		Dormant: 30, NewWrite: 20, NewWideNetwork: 20, NewAgent: 20, NewNetwork: 15,
+		SecondSource: 50,
 	}
 }
 
@@ -294,7 +296,7 @@ func (c *Config) resolve() (cfg, error) {
 			{&w.AfterLeak, &d.AfterLeak}, {&w.CrossKey, &d.CrossKey}, {&w.FanOut, &d.FanOut},
 			{&w.NewAdmin, &d.NewAdmin}, {&w.RateBurst, &d.RateBurst}, {&w.UnitsSpike, &d.UnitsSpike},
 			{&w.Dormant, &d.Dormant}, {&w.NewWrite, &d.NewWrite}, {&w.NewWideNetwork, &d.NewWideNetwork},
-			{&w.NewAgent, &d.NewAgent}, {&w.NewNetwork, &d.NewNetwork},
+			{&w.NewAgent, &d.NewAgent}, {&w.NewNetwork, &d.NewNetwork}, {&w.SecondSource, &d.SecondSource},
 		} {
 			switch {
 			case *p.dst == 0:

@@ -25,6 +25,7 @@ const (
 	CodeNewWideNetwork score.Code = "monitor.new-wide-network"
 	CodeNewAgent       score.Code = "monitor.new-agent"
 	CodeNewNetwork     score.Code = "monitor.new-network"
+	CodeSecondSource   score.Code = "monitor.second-source"
 )
 
 const (
@@ -39,6 +40,7 @@ const (
 	textNewWideNetwork = "source outside every address block this key has used"
 	textNewAgent       = "client not seen before for this key"
 	textNewNetwork     = "source network not seen before for this key"
+	textSecondSource   = "key used around the clock from a new address block while its usual networks stay in use"
 )
 
 // Event is one use of a key, as a gateway or service sees it.
@@ -74,10 +76,12 @@ const BytesPerNetwork = int(unsafe.Sizeof(netEntry{}))
 
 // slot flags.
 const (
-	fOcc   = 1 << iota // slot in use
-	fBurst             // rate burst reported in the current window
-	fUnits             // units spike reported in the current window
-	fFan               // fan-out reported in the current fan-out window
+	fOcc    = 1 << iota // slot in use
+	fBurst              // rate burst reported in the current window
+	fUnits              // units spike reported in the current window
+	fFan                // fan-out reported in the current fan-out window
+	fOther              // the usual networks were used well after the probation block appeared
+	fSecond             // second source reported for the probation block
 )
 
 // slot is the fixed-size state of one key: 128 bytes.
@@ -104,6 +108,10 @@ type slot struct {
 	netRef    uint8 // CLOCK reference bits for nets
 	waRef     uint8 // CLOCK reference bits: wide (0–3), agents (4–7)
 	hands     uint8 // CLOCK hands: nets (0–2), wide (3–4), agents (5–6)
+	// Probation of a new wide block (the second-source signal).
+	pWide  uint16 // the block, 0 for none
+	pStart uint16 // hour it appeared (hours since 1970, modulo 2^16)
+	pMask  uint16 // 90-minute slots of the day it was used in
 }
 
 const ways = 8 // slots per bucket; a key's two buckets are the eviction sample
@@ -403,6 +411,9 @@ func (m *Monitor) Observe(e Event) score.Result {
 		if established && novelWide {
 			x.add(CodeNewWideNetwork, w.NewWideNetwork, textNewWideNetwork)
 		}
+		if established {
+			m.probation(&x, s, w16, novelWide, t)
+		}
 		if m.rollFan(s, t) {
 			s.fanBits |= 1 << (nh >> 58)
 			est := m.fanEst[bits.OnesCount64(s.fanBits)]
@@ -443,6 +454,50 @@ func (m *Monitor) Observe(e Event) score.Result {
 	x.r.Score = min(x.pts, 100)
 	x.r.Level = m.c.levels.Level(x.r.Score)
 	return x.r
+}
+
+// Second source: a new wide block that the key then uses around the clock
+// (in 12 of the day's sixteen 90-minute slots), while its other networks
+// are still used more than a day after the block appeared, is a second
+// user of the key (a leaked key drained slowly), not the owner moving or
+// travelling: people use a key in their waking hours, and a service that
+// moves stops using its old networks within a day. One block per key is on
+// probation: a newer block replaces it while it has been seen in fewer
+// than secondKeep slots, or when it is older than secondStale hours.
+const (
+	secondSlots   = 12 // of the day's sixteen 90-minute slots
+	secondOverlap = 26 // hours after the block appeared before use elsewhere counts
+	secondKeep    = 4  // slots that keep a block on probation against a newer one
+	secondStale   = 48 // hours after which a newer block replaces it anyway
+)
+
+// probation updates s's probation block with an event from wide block w16
+// at t (novel: a block the key had not used) and reports second source.
+// Hours are kept modulo 2^16 (7 years); differences are signed.
+func (m *Monitor) probation(x *result, s *slot, w16 uint16, novel bool, t uint32) {
+	h := uint16(t / 3600)
+	age := int16(h - s.pStart)
+	if novel && w16 != s.pWide {
+		if s.pWide == 0 || bits.OnesCount16(s.pMask) < secondKeep || age < 0 || age > secondStale {
+			s.pWide, s.pStart, s.pMask = w16, h, 0
+			s.flags &^= fOther | fSecond
+			age = 0
+		}
+	}
+	if s.pWide == 0 {
+		return
+	}
+	if w16 != s.pWide {
+		if age >= secondOverlap {
+			s.flags |= fOther
+		}
+		return
+	}
+	s.pMask |= 1 << (t % 86400 / 5400)
+	if s.flags&(fOther|fSecond) == fOther && bits.OnesCount16(s.pMask) >= secondSlots {
+		s.flags |= fSecond
+		x.add(CodeSecondSource, m.c.w.SecondSource, textSecondSource)
+	}
 }
 
 // decay returns the factor a peak keeps after dt seconds.

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"bytes"
 	"fmt"
 	"math/bits"
 	"net/netip"
@@ -470,4 +471,126 @@ func TestCrossKeyAgainstPeak(t *testing.T) {
 	require.NotZero(t, fired)
 	assert.Greater(t, int(m.fanEst[fired]), 15, "fired at %d keys", fired)
 	assert.LessOrEqual(t, int(m.fanEst[fired-1]), 15, "not before %d keys", fired)
+}
+
+// drain is a second user: from 203.0.113.0/24 (a new wide block for a
+// warmed key), one call in each of the first n of the day's sixteen
+// 90-minute slots of the day starting at day; it returns the codes of
+// every result.
+func drain(m *Monitor, id KeyID, day time.Time, n int) [][]score.Code {
+	var out [][]score.Code
+	for i := 0; i < n; i++ {
+		e := base(id, day.Add(time.Duration(i)*90*time.Minute+10*time.Minute))
+		e.Addr = netip.MustParseAddr("203.0.113.9")
+		out = append(out, codes(m.Observe(e)))
+	}
+	return out
+}
+
+func hasCode(rs [][]score.Code, c score.Code) bool {
+	for _, r := range rs {
+		for _, x := range r {
+			if x == c {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestSecondSource(t *testing.T) {
+	// The block is used in the first 8 slots of day 1 and the first n of
+	// day 2 (8 of them already set); the key's own network is used 26
+	// hours after the block appeared.
+	for _, tc := range []struct {
+		name      string
+		slots     int // slots used on day 2
+		otherAt   time.Duration
+		wantAlert bool
+	}{
+		{"12 slots, other networks 26h later", 12, 26 * time.Hour, true},
+		{"11 slots", 11, 26 * time.Hour, false},
+		{"other networks only 25h later (a migration's overlap)", 16, 25 * time.Hour, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newTest(t, nil)
+			id := testID(1)
+			day1 := warm(m, id).Truncate(24 * time.Hour).Add(24 * time.Hour)
+			first := drain(m, id, day1, 8)
+			assert.Contains(t, first[0], CodeNewWideNetwork)
+			assert.False(t, hasCode(first, CodeSecondSource))
+			m.Observe(base(id, day1.Add(10*time.Minute+tc.otherAt)))
+			day2 := day1.Add(48 * time.Hour)
+			second := drain(m, id, day2, tc.slots)
+			assert.Equal(t, tc.wantAlert, hasCode(second, CodeSecondSource))
+			if tc.wantAlert {
+				last := second[len(second)-1]
+				assert.Equal(t, []score.Code{CodeSecondSource}, last, "reported once, on the event that completes the slots")
+				more := drain(m, id, day2.Add(24*time.Hour), 16)
+				assert.False(t, hasCode(more, CodeSecondSource), "reported once per block")
+			}
+		})
+	}
+}
+
+func TestSecondSourceProbation(t *testing.T) {
+	m := newTest(t, nil)
+	id := testID(2)
+	day1 := warm(m, id).Truncate(24 * time.Hour).Add(24 * time.Hour)
+	// A block seen in one slot (a traveller's hotel) is replaced by the
+	// next new block; the drain then completes its slots and alerts.
+	hotel := base(id, day1.Add(-2*time.Hour))
+	hotel.Addr = netip.MustParseAddr("198.51.100.7")
+	assert.Contains(t, codes(m.Observe(hotel)), CodeNewWideNetwork)
+	drain(m, id, day1, 8)
+	m.Observe(base(id, day1.Add(27*time.Hour)))
+	assert.True(t, hasCode(drain(m, id, day1.Add(48*time.Hour), 12), CodeSecondSource))
+
+	// A block already seen in 4 slots stays on probation against a newer
+	// one within 48 hours.
+	m2 := newTest(t, nil)
+	day1 = warm(m2, id).Truncate(24 * time.Hour).Add(24 * time.Hour)
+	drain(m2, id, day1, 4)
+	other := base(id, day1.Add(8*time.Hour))
+	other.Addr = netip.MustParseAddr("198.51.100.7")
+	m2.Observe(other)
+	m2.Observe(base(id, day1.Add(30*time.Hour)))
+	assert.True(t, hasCode(drain(m2, id, day1.Add(48*time.Hour), 12), CodeSecondSource), "the first block kept probation")
+}
+
+func TestSecondSourceSnapshot(t *testing.T) {
+	// Probation state survives a snapshot round trip and a merge.
+	m := newTest(t, nil)
+	id := testID(3)
+	day1 := warm(m, id).Truncate(24 * time.Hour).Add(24 * time.Hour)
+	drain(m, id, day1, 8)
+	m.Observe(base(id, day1.Add(27*time.Hour)))
+	var buf bytes.Buffer
+	_, err := m.WriteTo(&buf)
+	require.NoError(t, err)
+	m2 := newTest(t, nil)
+	_, err = m2.ReadFrom(&buf)
+	require.NoError(t, err)
+	assert.True(t, hasCode(drain(m2, id, day1.Add(48*time.Hour), 12), CodeSecondSource))
+}
+
+func TestSecondSourceMerge(t *testing.T) {
+	// Two monitors each see part of a drain from one block: merged, the
+	// block's slots unite and the next call from it reports second source.
+	id := testID(4)
+	a, b := newTest(t, nil), newTest(t, nil)
+	day1 := warm(a, id).Truncate(24 * time.Hour).Add(24 * time.Hour)
+	warm(b, id)
+	drain(a, id, day1, 8)
+	a.Observe(base(id, day1.Add(27*time.Hour)))
+	day2 := day1.Add(48 * time.Hour)
+	for i := 8; i < 12; i++ {
+		e := base(id, day2.Add(time.Duration(i)*90*time.Minute+10*time.Minute))
+		e.Addr = netip.MustParseAddr("203.0.113.9")
+		assert.NotContains(t, codes(b.Observe(e)), CodeSecondSource, "b alone has 4 slots")
+	}
+	require.NoError(t, a.Merge(b))
+	e := base(id, day2.Add(20*time.Hour))
+	e.Addr = netip.MustParseAddr("203.0.113.9")
+	assert.Contains(t, codes(a.Observe(e)), CodeSecondSource)
 }

@@ -8,22 +8,27 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"math/bits"
 )
 
-// Snapshot format, version 1, all integers little-endian:
+// Snapshot format, version 2, all integers little-endian:
 //
 //	header   32 bytes: magic "LWKM", version uint16, reserved uint16,
 //	         network bits v4, v6, wide bits v4, v6 (uint8 each),
 //	         Window and FanOutWindow in seconds (uint32 each),
 //	         key count, network count (uint32 each), reserved uint32
-//	keys     key count × 122-byte records
+//	keys     key count × 128-byte records
 //	networks network count × 22-byte records
 //	trailer  CRC-32C (Castagnoli) of everything before it, uint32
+//
+// Version 1 snapshots (122-byte key records, without the second-source
+// probation state) are still read.
 const (
 	snapMagic     = "LWKM"
-	snapVersion   = 1
+	snapVersion   = 2
 	snapHeader    = 32
-	keyRecBytes   = 122
+	keyRecBytes   = 128
+	keyRecBytesV1 = 122
 	netRecBytes   = 22
 	snapMaxRecord = 1 << 30
 )
@@ -112,7 +117,12 @@ func (m *Monitor) ReadFrom(r io.Reader) (int64, error) {
 	if string(h[:4]) != snapMagic {
 		return int64(n), fmt.Errorf("%w: bad magic", ErrCorruptSnapshot)
 	}
-	if v := binary.LittleEndian.Uint16(h[4:]); v != snapVersion {
+	recBytes := int64(keyRecBytes)
+	switch v := binary.LittleEndian.Uint16(h[4:]); v {
+	case snapVersion:
+	case 1:
+		recBytes = keyRecBytesV1
+	default:
 		return int64(n), fmt.Errorf("%w: version %d", ErrSnapshotVersion, v)
 	}
 	o := cfg{net4: int(h[8]), net6: int(h[9]), wide4: int(h[10]), wide6: int(h[11]),
@@ -126,7 +136,7 @@ func (m *Monitor) ReadFrom(r io.Reader) (int64, error) {
 	if nKeys > snapMaxRecord || nNets > snapMaxRecord {
 		return int64(n), fmt.Errorf("%w: %d keys, %d networks", ErrCorruptSnapshot, nKeys, nNets)
 	}
-	size := nKeys*keyRecBytes + nNets*netRecBytes + 4
+	size := nKeys*recBytes + nNets*netRecBytes + 4
 	var body bytes.Buffer
 	k, err := io.CopyN(&body, r, size)
 	n += int(k)
@@ -144,15 +154,15 @@ func (m *Monitor) ReadFrom(r io.Reader) (int64, error) {
 	}
 	var s slot
 	for i := int64(0); i < nKeys; i++ {
-		if !decodeSlot((*[keyRecBytes]byte)(b[i*keyRecBytes:]), &s) {
+		if !decodeSlot(b[i*recBytes:(i+1)*recBytes], &s) {
 			return int64(n), fmt.Errorf("%w: key record %d", ErrCorruptSnapshot, i)
 		}
 	}
 	for i := int64(0); i < nKeys; i++ {
-		decodeSlot((*[keyRecBytes]byte)(b[i*keyRecBytes:]), &s)
+		decodeSlot(b[i*recBytes:(i+1)*recBytes], &s)
 		m.mergeSlot(&s)
 	}
-	b = b[nKeys*keyRecBytes:]
+	b = b[nKeys*recBytes:]
 	var e netEntry
 	for i := int64(0); i < nNets; i++ {
 		decodeNet((*[netRecBytes]byte)(b[i*netRecBytes:]), &e)
@@ -179,12 +189,22 @@ func encodeSlot(b *[keyRecBytes]byte, s *slot) {
 		le.PutUint16(b[108+2*i:], v)
 	}
 	b[116], b[117], b[118], b[119], b[120], b[121] = s.fanPeak, s.classes, s.flags, s.netRef, s.waRef, s.hands
+	le.PutUint16(b[122:], s.pWide)
+	le.PutUint16(b[124:], s.pStart)
+	le.PutUint16(b[126:], s.pMask)
 }
 
-// decodeSlot decodes a key record and reports whether it is valid: in use,
-// finite non-negative floats, no class beyond admin.
-func decodeSlot(b *[keyRecBytes]byte, s *slot) bool {
+// decodeSlot decodes a key record (of either version: b is 122 or 128
+// bytes) and reports whether it is valid: in use, finite non-negative
+// floats, no class beyond admin.
+func decodeSlot(b []byte, s *slot) bool {
 	le := binary.LittleEndian
+	s.pWide, s.pStart, s.pMask = 0, 0, 0
+	v1 := len(b) < keyRecBytes
+	if !v1 {
+		s.pWide, s.pStart, s.pMask = le.Uint16(b[122:]), le.Uint16(b[124:]), le.Uint16(b[126:])
+	}
+	b = b[:keyRecBytesV1]
 	copy(s.id[:], b[0:16])
 	s.fanBits = le.Uint64(b[16:])
 	u := func(i int) uint32 { return le.Uint32(b[24+4*i:]) }
@@ -201,6 +221,9 @@ func decodeSlot(b *[keyRecBytes]byte, s *slot) bool {
 		s.agents[i] = le.Uint16(b[108+2*i:])
 	}
 	s.fanPeak, s.classes, s.flags, s.netRef, s.waRef, s.hands = b[116], b[117], b[118], b[119], b[120], b[121]
+	if v1 || s.pWide == 0 {
+		s.flags &^= fOther | fSecond // no probation state
+	}
 	for _, v := range [...]float32{s.winUnits, s.peakCount, s.peakUnits, s.meanCount} {
 		if !(v >= 0 && v <= math.MaxFloat32) {
 			return false
@@ -345,6 +368,21 @@ func (m *Monitor) mergeSlot(src *slot) {
 		if v != 0 {
 			d.seenAgent(v)
 		}
+	}
+
+	// Second-source probation: the same block unites its slots and flags;
+	// else the block seen in more slots stays.
+	switch {
+	case src.pWide == 0:
+	case src.pWide == d.pWide:
+		if int16(src.pStart-d.pStart) < 0 {
+			d.pStart = src.pStart
+		}
+		d.pMask |= src.pMask
+		d.flags |= src.flags & (fOther | fSecond)
+	case d.pWide == 0 || bits.OnesCount16(src.pMask) > bits.OnesCount16(d.pMask):
+		d.pWide, d.pStart, d.pMask = src.pWide, src.pStart, src.pMask
+		d.flags = d.flags&^(fOther|fSecond) | src.flags&(fOther|fSecond)
 	}
 }
 
