@@ -68,23 +68,26 @@ func isPlaceholder(s []byte) bool {
 			seq = 1
 		}
 	}
-	return short && len(s) >= 8 && distinct(s) < 4
+	return short && len(s) >= 8 && !distinctAtLeast(s, 4)
 }
 
 func isAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
-func distinct(s []byte) int {
+// distinctAtLeast reports whether s holds at least n distinct bytes; it
+// stops as soon as it has seen them.
+func distinctAtLeast(s []byte, n int) bool {
 	var seen [4]uint64
-	n := 0
 	for _, c := range s {
 		if seen[c>>6]&(1<<(c&63)) == 0 {
 			seen[c>>6] |= 1 << (c & 63)
-			n++
+			if n--; n <= 0 {
+				return true
+			}
 		}
 	}
-	return n
+	return n <= 0
 }
 
 // wordsByFirst lists, for each byte, the placeholderWords that begin with
