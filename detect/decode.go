@@ -500,33 +500,15 @@ func isHTMLRun(c byte) bool {
 	return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '<' && c != '>'
 }
 
-// slashReach is how far before and after a keyword an escaped slash
-// makes the text around it decoded as JSON.
-const slashReach = 256
-
 // escapedSlashRegion looks for \/ (a JSON-escaped slash, which encoders
-// such as PHP's write for every /) within slashReach bytes of a keyword at
-// src[kwStart:kwEnd], on its line and not before from. A secret holding /
-// is then written with backslashes the patterns do not accept: when one is
-// found, the region from the JSON string holding the first of the keyword
-// and the \/ to the end of the string holding the last is returned, for
-// decoding, with ok. Otherwise hi is where the search stopped.
+// such as PHP's write for every /) near a keyword at src[kwStart:kwEnd]
+// (see lineWindow). A secret holding / is then written with backslashes
+// the patterns do not accept: when one is found, the region from the JSON
+// string holding the first of the keyword and the \/ to the end of the
+// string holding the last is returned, for decoding, with ok. Otherwise hi
+// is where the search stopped.
 func escapedSlashRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bool) {
-	a := max(from, kwStart-slashReach)
-	if a < kwStart {
-		if nl := bytes.LastIndexByte(src[a:kwStart], '\n'); nl >= 0 {
-			a += nl + 1
-		}
-	}
-	b := min(len(src), kwEnd+slashReach)
-	if c := max(a, kwEnd); c < b {
-		if nl := bytes.IndexByte(src[c:b], '\n'); nl >= 0 {
-			b = c + nl
-		}
-	}
-	if a >= b {
-		return 0, from, false
-	}
+	a, b := lineWindow(src, kwStart, kwEnd, from)
 	w := src[a:b]
 	i := bytes.Index(w, []byte(`\/`))
 	if i < 0 {
@@ -661,8 +643,8 @@ func csiLen(b []byte) int {
 	return 0
 }
 
-// nearReach is how far before and after a keyword an ANSI escape or an
-// HTML entity makes its line decoded.
+// nearReach is how far before and after a keyword a \/, an ANSI escape or
+// an HTML reference makes the text around it decoded.
 const nearReach = 256
 
 // lineWindow returns [a, b): the bytes of src within nearReach of the
