@@ -55,7 +55,9 @@ type Detector struct {
 	hmacs  sync.Pool // hash.Hash keyed with opts.hmacKey
 	maxWin int       // the largest window reach of any pattern
 
-	timeouts atomic.Uint64
+	timeouts       atomic.Uint64
+	undecided      atomic.Uint64
+	undecidedBytes atomic.Uint64
 }
 
 // compiled is a Pattern ready to run.
@@ -273,6 +275,30 @@ func (d *Detector) Format(s fmt.State, _ rune) { fmt.Fprint(s, d.String()) }
 // Detector was built. A timeout is a bounded-time miss; a growing count
 // points at a pattern with a costly regex.
 func (d *Detector) Timeouts() uint64 { return d.timeouts.Load() }
+
+// Stats counts what a Detector could not decide since it was built. Each
+// such region was masked, never passed (see "Redaction guarantee" in the
+// package documentation). A Stats is a plain value.
+type Stats struct {
+	// Timeouts counts regex searches that exceeded their match timeout.
+	Timeouts uint64
+	// Undecided counts regions reported as undecided findings (pattern id
+	// UndecidedID): a timed-out search's windows, text past the work
+	// budget, a limit reached.
+	Undecided uint64
+	// UndecidedBytes is the total length of those regions.
+	UndecidedBytes uint64
+}
+
+// Stats returns the Detector's counters. It is safe to call concurrently
+// with scans; each field is read atomically, not the set as a whole.
+func (d *Detector) Stats() Stats {
+	return Stats{
+		Timeouts:       d.timeouts.Load(),
+		Undecided:      d.undecided.Load(),
+		UndecidedBytes: d.undecidedBytes.Load(),
+	}
+}
 
 // PatternIDs returns the ids of the enabled patterns, in compile order.
 func (d *Detector) PatternIDs() []string {

@@ -46,6 +46,42 @@ func (e Encoding) String() string {
 // MarshalText implements encoding.TextMarshaler.
 func (e Encoding) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
 
+// UndecidedID is the pattern id of an undecided finding: a region the
+// engine could not decide (a regex search that timed out, text past the
+// work budget, a limit reached) and therefore reports, and masks, as if it
+// held a secret. Its Undecided field says why.
+const UndecidedID = "undecided"
+
+// Reason says why a region was left undecided.
+type Reason uint8
+
+// Reasons of undecided findings.
+const (
+	// Decided: the finding is an ordinary one.
+	Decided Reason = iota
+	// ReasonTimeout: a regex search of the region exceeded its match
+	// timeout.
+	ReasonTimeout
+	// ReasonBudget: the scan spent its work budget before the region.
+	ReasonBudget
+	// ReasonLimit: a size limit cut the region (a decode window, a
+	// value longer than its pattern allows).
+	ReasonLimit
+)
+
+var reasonNames = [...]string{"decided", "timeout", "budget", "limit"}
+
+// String returns the lowercase name of r.
+func (r Reason) String() string {
+	if int(r) < len(reasonNames) {
+		return reasonNames[r]
+	}
+	return fmt.Sprintf("reason(%d)", uint8(r))
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
 // Finding is one credential found in a scanned text. It holds offsets into
 // the text and facts about the credential, never the secret itself: a
 // Finding can be logged, printed or marshalled safely. Its String and
@@ -82,6 +118,10 @@ type Finding struct {
 	Link int
 	// Meta holds facts a validator decoded (AWS account id, JWT expiry…).
 	Meta patterns.Meta
+	// Undecided is non-zero for an undecided finding (PatternID
+	// UndecidedID): a region masked because the engine could not decide
+	// it, and why.
+	Undecided Reason
 }
 
 // Len returns the length in bytes of the secret's span.
@@ -139,10 +179,11 @@ func (f Finding) MarshalJSON() ([]byte, error) {
 		Entropy    float64            `json:"entropy"`
 		Encoding   Encoding           `json:"encoding"`
 		Link       int                `json:"link,omitempty"`
+		Undecided  Reason             `json:"undecided,omitzero"`
 		Meta       meta               `json:"meta"`
 	}{
 		f.PatternID, f.Start, f.End, f.Severity.String(), f.Grants, f.Confidence.String(),
-		f.Validated, f.Test, f.Entropy, f.Encoding, f.Link,
+		f.Validated, f.Test, f.Entropy, f.Encoding, f.Link, f.Undecided,
 		meta{f.Meta.AWSAccountID, f.Meta.ExpiresAt, f.Meta.IssuedAt, f.Meta.Encrypted},
 	})
 }
