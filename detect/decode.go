@@ -239,6 +239,7 @@ func (d *Detector) decodeBase64(st *state, src []byte, lo, hi, keepLo, keepHi, d
 		}
 	}
 	sub := d.pool.Get().(*state)
+	st.nested(sub, lo)
 	defer func() { sub.reset(); d.pool.Put(sub) }()
 	need := enc.DecodedLen(len(run))
 	if cap(sub.dec) < need {
@@ -404,6 +405,7 @@ func (d *Detector) decodeWrapped(st *state, src []byte, lo, hi, floor, depth int
 	// Forward: full lines continue the block; a shorter run, padding or a
 	// run followed by other text ends it.
 	sub := d.pool.Get().(*state)
+	st.nested(sub, first.lo)
 	defer func() { sub.reset(); d.pool.Put(sub) }()
 	join, jmap := sub.join[:0], sub.dmap[:0]
 	lines, end := 0, first.hi
@@ -481,6 +483,7 @@ func (d *Detector) decodeHex(st *state, src []byte, lo, hi, keepLo, keepHi, dept
 		return
 	}
 	sub := d.pool.Get().(*state)
+	st.nested(sub, lo)
 	defer func() { sub.reset(); d.pool.Put(sub) }()
 	if cap(sub.dec) < n {
 		sub.dec = make([]byte, n)
@@ -525,6 +528,7 @@ func escapedSlashRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bo
 // from decoded to source offsets, and rescans the result.
 func (d *Detector) decodeMapped(st *state, src []byte, lo, hi int, enc Encoding, keepLo, keepHi, depth int) {
 	sub := d.pool.Get().(*state)
+	st.nested(sub, lo)
 	defer func() { sub.reset(); d.pool.Put(sub) }()
 	dec, dmap := sub.dec[:0], sub.dmap[:0]
 	changed := false
@@ -771,8 +775,8 @@ func entity(b []byte) (r rune, n int) {
 // addDecoded records a finding from decoded text at source span [s, e),
 // when the span lies within [keepLo, keepHi).
 func (d *Detector) addDecoded(st *state, f Finding, s, e int, enc Encoding, keepLo, keepHi int) {
-	if e <= s || s < keepLo || e > keepHi {
-		return
+	if e <= s || f.Undecided == Decided && (s < keepLo || e > keepHi) {
+		return // an undecided region is masked wherever it lies
 	}
 	f.Start, f.End = s, e
 	f.Encoding = enc // the outermost layer: how the text holds it

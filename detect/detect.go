@@ -68,6 +68,8 @@ type compiled struct {
 	leads       []int           // distances from a match's start to its keyword
 	secretGroup int             // regex group number of "secret", or 0
 	reach       int             // MaxLen + slack
+	weight      int             // work units per rune searched (see budget.go)
+	idx         int32           // index in Detector.pats
 	links       []int
 }
 
@@ -160,6 +162,7 @@ func New(ps []patterns.Pattern, opts ...Option) (*Detector, error) {
 			return nil, err
 		}
 		seen[p.ID] = len(d.pats)
+		c.idx = int32(len(d.pats))
 		d.pats = append(d.pats, c)
 		if c.reach > d.maxWin {
 			d.maxWin = c.reach
@@ -244,6 +247,7 @@ func compile(p patterns.Pattern, timeout time.Duration) (c compiled, err error) 
 		maxLen = patterns.DefaultMaxLen
 	}
 	c.reach = maxLen + slack
+	c.weight = 1 + len(p.Regex)/regexBytesPerUnit
 	return c, nil
 }
 

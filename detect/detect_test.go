@@ -291,8 +291,20 @@ func TestHostileRegexIsBounded(t *testing.T) {
 	d, err := New([]patterns.Pattern{p}, WithMatchTimeout(20_000_000))
 	require.NoError(t, err)
 	src := bytes.Repeat([]byte("a"), 4000)
-	assert.Empty(t, d.Scan(src))
+	fs := d.Scan(src)
 	assert.NotZero(t, d.Timeouts(), "the catastrophic regex should have timed out")
+	// Fail closed: the region the search could not decide is reported
+	// and masked, not passed.
+	require.Len(t, fs, 1, "findings %v", fs)
+	assert.Equal(t, UndecidedID, fs[0].PatternID)
+	assert.Equal(t, ReasonTimeout, fs[0].Undecided)
+	assert.Equal(t, 0, fs[0].Start)
+	assert.Equal(t, len(src), fs[0].End)
+	st := d.Stats()
+	assert.Equal(t, d.Timeouts(), st.Timeouts)
+	assert.EqualValues(t, 1, st.Undecided)
+	assert.EqualValues(t, len(src), st.UndecidedBytes)
+	assert.Equal(t, "[REDACTED:undecided]", string(d.Redact(nil, src)))
 }
 
 func TestEveryRegexHasTimeout(t *testing.T) {

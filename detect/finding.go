@@ -122,6 +122,8 @@ type Finding struct {
 	// UndecidedID): a region masked because the engine could not decide
 	// it, and why.
 	Undecided Reason
+
+	pat int32 // 1 + the index of the pattern in its Detector, or 0
 }
 
 // Len returns the length in bytes of the secret's span.

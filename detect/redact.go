@@ -60,9 +60,10 @@ const FingerprintLen = 8
 // overlap.
 func (d *Detector) Redact(dst, src []byte) []byte {
 	st := d.pool.Get().(*state)
-	fs := d.scan(st, st.found[len(st.found):len(st.found)], src, 0)
+	st.top(len(src))
+	fs := d.scan(st, st.res[:0], src, 0)
 	dst = d.applyMasks(dst, src, fs)
-	st.found = fs[:0]
+	st.res = fs[:0]
 	st.reset()
 	d.pool.Put(st)
 	return dst
@@ -74,14 +75,13 @@ func (d *Detector) RedactString(s string) string {
 	st := d.pool.Get().(*state)
 	defer func() { st.reset(); d.pool.Put(st) }()
 	src := bytesOf(s)
-	fs := d.scan(st, st.found[len(st.found):len(st.found)], src, 0)
+	st.top(len(src))
+	fs := d.scan(st, st.res[:0], src, 0)
+	st.res = fs[:0]
 	if len(fs) == 0 {
-		st.found = fs[:0]
 		return s
 	}
-	out := string(d.applyMasks(make([]byte, 0, len(s)+32*len(fs)), src, fs))
-	st.found = fs[:0]
-	return out
+	return string(d.applyMasks(make([]byte, 0, len(s)+32*len(fs)), src, fs))
 }
 
 // RedactFindings appends src to dst with the spans of fs replaced by
@@ -156,7 +156,7 @@ func (d *Detector) Fingerprint(secret []byte) string {
 // non-secret literal prefix of its pattern: the longest keyword the secret
 // starts with, capped at 8 bytes and a quarter of the secret.
 func (d *Detector) maskPrefixLen(f Finding, secret []byte) int {
-	c := d.compiledByID(f.PatternID)
+	c := d.patOf(&f)
 	if c == nil || c.p.NeedsContext || f.Encoding != EncodingNone {
 		return 0
 	}

@@ -47,6 +47,18 @@ type state struct {
 	join  []byte   // wrapped base64 joined across its line breaks
 	wins  []window // decode windows of a block
 	meta  patterns.Meta
+	inner []Finding // splitContainers scratch
+	fill  []Finding // resolve's coverage pieces
+	res   []Finding // Redact's resolved findings
+	est   []int     // work estimates of budget blocks
+	// recent are the last budget blocks searched (budgetHits).
+	recent  [budgetWindow - 1]blockWork
+	nrecent int
+	own   budget    // the work counter of a top-level scan
+	bud   *budget   // the counter this scan adds to: own, or a parent's
+	// origin is the absolute offset of the scanned text (the stream
+	// offset of a Writer's buffer); budget blocks are aligned to it.
+	origin int
 }
 
 func (st *state) reset() {
@@ -68,7 +80,34 @@ func (st *state) reset() {
 	if cap(st.join) > maxPooledCap {
 		st.join = nil
 	}
+	if cap(st.inner) > maxPooledCap || cap(st.fill) > maxPooledCap || cap(st.res) > maxPooledCap {
+		st.inner, st.fill, st.res = nil, nil, nil
+	}
 	st.cands, st.hits, st.jobs, st.found, st.wins = st.cands[:0], st.hits[:0], st.jobs[:0], st.found[:0], st.wins[:0]
+	st.inner, st.fill, st.res = st.inner[:0], st.fill[:0], st.res[:0]
+	if cap(st.est) > maxPooledCap {
+		st.est = nil
+	}
+	st.bud, st.origin = nil, 0
+	st.recent, st.nrecent = [budgetWindow - 1]blockWork{}, 0
+}
+
+// top prepares st for a top-level scan of n bytes: a fresh work counter.
+func (st *state) top(n int) {
+	st.own = budget{}
+	st.bud = &st.own
+}
+
+// nested prepares sub for a scan of text decoded from st's text at
+// offset at: its work adds to st's counter, and its budget blocks get the
+// allowance of the head of the input only when the encoded text lies in
+// it.
+func (st *state) nested(sub *state, at int) {
+	sub.bud = st.bud
+	sub.origin = 0
+	if st.origin+at >= workHead {
+		sub.origin = workHead
+	}
 }
 
 // Scan returns the credentials found in src, sorted by Start, without
@@ -83,7 +122,15 @@ func (d *Detector) Scan(src []byte) []Finding {
 // AppendScan appends the findings in src to dst and returns the extended
 // slice, for callers who reuse a slice across calls.
 func (d *Detector) AppendScan(dst []Finding, src []byte) []Finding {
+	return d.appendScanAt(dst, src, 0)
+}
+
+// appendScanAt is AppendScan of src found at offset origin of a longer
+// input (a stream), to which budget blocks are aligned.
+func (d *Detector) appendScanAt(dst []Finding, src []byte, origin int) []Finding {
 	st := d.pool.Get().(*state)
+	st.top(len(src))
+	st.origin = origin
 	dst = d.scan(st, dst, src, 0)
 	st.reset()
 	d.pool.Put(st)
@@ -100,13 +147,18 @@ const scanBlock = 256 << 10
 // to dst, resolved and sorted.
 func (d *Detector) scan(st *state, dst []Finding, src []byte, depth int) []Finding {
 	st.found = st.found[:0]
-	for bs := 0; bs < len(src); bs += scanBlock {
-		d.scanBlock(st, src, bs, min(len(src), bs+scanBlock), depth)
+	// Blocks end at multiples of scanBlock of the whole input, so that
+	// the budget blocks inside them see the same keyword occurrences
+	// whatever part of a stream is scanned.
+	for bs := 0; bs < len(src); {
+		be := min(len(src), (st.origin+bs)/scanBlock*scanBlock+scanBlock-st.origin)
+		d.scanBlock(st, src, bs, be, depth)
+		bs = be
 	}
 	if len(st.found) == 0 {
 		return dst
 	}
-	return d.resolve(dst, st.found)
+	return d.resolve(st, dst, st.found)
 }
 
 // scanBlock appends to st.found the findings around keyword occurrences
@@ -144,6 +196,7 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 		}
 		return cmp.Compare(a.start, b.start)
 	})
+	d.budgetHits(st, src, st.origin)
 	for i := 0; i < len(st.hits); {
 		j := i + 1
 		pi := st.hits[i].pat
@@ -208,6 +261,9 @@ func (st *state) nearJobs(src []byte, start, end int, m *nearMarks) {
 // runRegion runs c's regex over src[lo:hi] and records matches that contain
 // one of the keyword hits.
 func (d *Detector) runRegion(st *state, c *compiled, src []byte, lo, hi int, hits []hit) {
+	if c.anchored == nil {
+		st.bud.add((hi-lo)*c.weight + workPerSearch)
+	}
 	region := src[lo:hi]
 	st.runes, st.offs = toRunes(st.runes[:0], st.offs[:0], region)
 	runes, offs := st.runes, st.offs
@@ -242,6 +298,7 @@ func (d *Detector) runRegion(st *state, c *compiled, src []byte, lo, hi int, hit
 	})
 	if err != nil {
 		d.timeouts.Add(1)
+		d.markUndecided(st, lo, hi, ReasonTimeout)
 	}
 }
 
@@ -279,6 +336,7 @@ func (d *Detector) tryAt(st *state, c *compiled, src []byte, lo, at int) {
 	a := max(0, at-c.reach)
 	b := min(len(st.runes), at+c.reach)
 	runes, offs := st.runes[a:b], st.offs
+	st.bud.add((b-at)*c.weight + workPerSearch)
 	err := c.anchored.FindRunesMatches(runes, at-a, func(m regexp2.MatchView) bool {
 		mi, ml, ok := m.GroupRange(0)
 		if !ok || mi != at-a {
@@ -304,6 +362,7 @@ func (d *Detector) tryAt(st *state, c *compiled, src []byte, lo, at int) {
 	})
 	if err != nil {
 		d.timeouts.Add(1)
+		d.markUndecided(st, lo+runeOff(offs, a), lo+runeOff(offs, b), ReasonTimeout)
 	}
 }
 
@@ -354,6 +413,7 @@ func (d *Detector) judge(st *state, c *compiled, src []byte, ss, se, ms, me int)
 		}
 	}
 	return Finding{
+		pat:        c.idx + 1,
 		PatternID:  p.ID,
 		Start:      ss,
 		End:        se,
@@ -418,172 +478,26 @@ func runeOff(offs []int, i int) int {
 	return offs[i]
 }
 
-// better orders overlapping findings: validated first; then, for two
-// findings of one pattern, the one whose span contains the other (the
-// decoded form of a secret whose end is percent-encoded holds all of it,
-// the form as written only part); then provider-specific over generic,
-// then confidence, then findings on the text as written, then the longer
-// span, then catalog order.
-func (d *Detector) better(a, b *Finding) bool {
-	if a.Validated != b.Validated {
-		return a.Validated
+// patOf returns the compiled pattern of f, or nil for an undecided
+// finding or an id this Detector does not have.
+func (d *Detector) patOf(f *Finding) *compiled {
+	if f.pat > 0 && int(f.pat) <= len(d.pats) && d.pats[f.pat-1].p.ID == f.PatternID {
+		return &d.pats[f.pat-1]
 	}
-	if a.PatternID == b.PatternID {
-		if contains(a, b) {
-			return true
-		}
-		if contains(b, a) {
-			return false
-		}
-	}
-	if ga, gb := d.isGeneric(a.PatternID), d.isGeneric(b.PatternID); ga != gb {
-		return gb
-	}
-	if a.Confidence != b.Confidence {
-		return a.Confidence > b.Confidence
-	}
-	if (a.Encoding == EncodingNone) != (b.Encoding == EncodingNone) {
-		return a.Encoding == EncodingNone
-	}
-	if la, lb := a.End-a.Start, b.End-b.Start; la != lb {
-		return la > lb
-	}
-	return d.patIndex(a.PatternID) < d.patIndex(b.PatternID)
+	return d.compiledByID(f.PatternID)
 }
 
-// maxSplit bounds the findings of one scan that splitContainers compares
-// pairwise.
-const maxSplit = 512
-
-// splitContainers keeps every byte of a finding covered when a better
-// finding lies strictly inside it: instead of losing the container to the
-// inner finding (and, with it, the rest of a Secret manifest or of a
-// Basic credential around a decoded token), the container is cut into its
-// parts outside the inner findings, which keep its id and facts.
-func (d *Detector) splitContainers(found []Finding) []Finding {
-	if len(found) < 2 || len(found) > maxSplit {
-		return found
-	}
-	n := len(found)
-	for ci := 0; ci < n; ci++ {
-		c := found[ci]
-		var inner []Finding
-		for j := 0; j < n; j++ {
-			if j != ci && contains(&c, &found[j]) && d.yieldsTo(&c, &found[j]) {
-				inner = append(inner, found[j])
-			}
-		}
-		if len(inner) == 0 {
-			continue
-		}
-		slices.SortFunc(inner, func(a, b Finding) int { return cmp.Compare(a.Start, b.Start) })
-		pos := c.Start
-		first := true
-		for _, in := range inner {
-			if in.Start > pos {
-				piece := c
-				piece.Start, piece.End = pos, in.Start
-				if first {
-					found[ci] = piece
-					first = false
-				} else {
-					found = append(found, piece)
-				}
-			}
-			pos = max(pos, in.End)
-		}
-		if pos < c.End {
-			piece := c
-			piece.Start = pos
-			if first {
-				found[ci] = piece
-				first = false
-			} else {
-				found = append(found, piece)
-			}
-		}
-		if first {
-			// Fully covered by inner findings: drop the container.
-			found[ci].End = found[ci].Start
-		}
-	}
-	return slices.DeleteFunc(found, func(f Finding) bool { return f.End <= f.Start })
-}
-
-// yieldsTo reports whether container c is cut around inner, a finding
-// inside it: when inner is better, and when c is a generic finding (a
-// Secret manifest's data block, a password assignment) and inner says
-// more about the secret, validated or not: a provider's finding, or one
-// found by decoding the text c holds as written.
-func (d *Detector) yieldsTo(c, inner *Finding) bool {
-	if d.better(inner, c) {
-		return true
-	}
-	if c.PatternID == inner.PatternID || !d.isGeneric(c.PatternID) {
-		return false
-	}
-	return !d.isGeneric(inner.PatternID) || c.Encoding == EncodingNone && inner.Encoding != EncodingNone
-}
-
-// contains reports whether a's span strictly contains b's.
-func contains(a, b *Finding) bool {
-	return a.Start <= b.Start && b.End <= a.End && a.End-a.Start > b.End-b.Start
-}
-
-func (d *Detector) isGeneric(id string) bool {
-	c := d.compiledByID(id)
+func (d *Detector) isGeneric(f *Finding) bool {
+	c := d.patOf(f)
 	return c != nil && c.p.Generic
 }
 
-func (d *Detector) patIndex(id string) int {
-	for i := range d.pats {
-		if d.pats[i].p.ID == id {
-			return i
-		}
+// patIndex returns f's pattern index, or len(d.pats) when it has none.
+func (d *Detector) patIndex(f *Finding) int {
+	if c := d.patOf(f); c != nil {
+		return int(c.idx)
 	}
 	return len(d.pats)
-}
-
-// resolve sorts found, drops duplicates and overlaps (keeping the better
-// finding of each overlapping pair), links related findings and appends
-// the result to dst.
-func (d *Detector) resolve(dst []Finding, found []Finding) []Finding {
-	found = d.splitContainers(found)
-	slices.SortFunc(found, func(a, b Finding) int {
-		if c := cmp.Compare(a.Start, b.Start); c != 0 {
-			return c
-		}
-		if d.better(&a, &b) {
-			return -1
-		}
-		if d.better(&b, &a) {
-			return 1
-		}
-		return 0
-	})
-	base := len(dst)
-	for i := range found {
-		f := &found[i]
-		if n := len(dst); n > base {
-			last := &dst[n-1]
-			if f.Start < last.End {
-				if d.better(f, last) {
-					*last = *f
-					// The replacement may now overlap its predecessor.
-					for n := len(dst); n-base >= 2 && dst[n-1].Start < dst[n-2].End; n = len(dst) {
-						if d.better(&dst[n-1], &dst[n-2]) {
-							dst[n-2] = dst[n-1]
-						}
-						dst = dst[:n-1]
-					}
-				}
-				continue
-			}
-		}
-		dst = append(dst, *f)
-	}
-	d.link(dst[base:])
-	return dst
 }
 
 // link gives findings of linked patterns that lie near each other the same
@@ -591,7 +505,7 @@ func (d *Detector) resolve(dst []Finding, found []Finding) []Finding {
 func (d *Detector) link(fs []Finding) {
 	next := 0
 	for i := range fs {
-		c := d.compiledByID(fs[i].PatternID)
+		c := d.patOf(&fs[i])
 		if c == nil || len(c.links) == 0 {
 			continue
 		}

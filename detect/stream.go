@@ -54,6 +54,8 @@ type Writer struct {
 	err    error
 	closed bool
 	notify func(Finding)
+	// tailMasked: the output so far ends with an undecided mask.
+	tailMasked bool
 }
 
 // OnFinding registers fn to be called with each finding as it is redacted
@@ -133,7 +135,7 @@ func (w *Writer) round(final bool) {
 			return
 		}
 	}
-	w.fs = w.d.AppendScan(w.fs[:0], w.buf)
+	w.fs = w.d.appendScanAt(w.fs[:0], w.buf, int(w.base))
 	// A secret that straddles the cut is emitted whole.
 	for _, f := range w.fs {
 		if f.Start < cut && f.End > cut {
@@ -142,14 +144,20 @@ func (w *Writer) round(final bool) {
 	}
 	out := w.out[:0]
 	prev := w.ctx
+	tail := false // out ends with an undecided mask that reaches cut
 	for _, f := range w.fs {
 		if f.End <= w.ctx || f.Start >= cut {
 			continue
 		}
 		start := max(f.Start, w.ctx)
 		out = append(out, w.buf[prev:start]...)
-		out = w.d.appendMask(out, f, w.buf[f.Start:f.End])
+		// An undecided region that the last round's mask ended inside
+		// goes on under that mask.
+		if !(w.tailMasked && f.Undecided != Decided && f.Start < w.ctx && prev == w.ctx) {
+			out = w.d.appendMask(out, f, w.buf[f.Start:f.End])
+		}
 		prev = f.End
+		tail = f.Undecided != Decided && f.End >= cut
 		if w.notify != nil {
 			g := f
 			g.Start += int(w.base)
@@ -159,7 +167,9 @@ func (w *Writer) round(final bool) {
 	}
 	if prev < cut {
 		out = append(out, w.buf[prev:cut]...)
+		tail = false
 	}
+	w.tailMasked = tail
 	w.out = out
 	if len(out) > 0 {
 		if _, err := w.w.Write(out); err != nil {
