@@ -1,46 +1,26 @@
-// Package leakwardzap redacts credentials in zap logs: a zapcore.Core that
-// wraps another and removes secrets from each entry before the wrapped core
-// encodes it.
-//
-// # What is redacted
-//
-// The message, and fields of these kinds: strings (zap.String, zap.Any of a
-// string), byte strings (zap.ByteString), fmt.Stringer values (zap.Stringer),
-// errors (zap.Error, zap.NamedError), reflected values (zap.Reflect, zap.Any
-// of a struct or map: the value is encoded as JSON and, if that holds a
-// secret, logged as the redacted JSON string), and object and array
-// marshalers (zap.Object, zap.Array, zap.Strings, zap.Inline), whose string
-// and reflected members are redacted as they are encoded. Fields added with
-// With are redacted once, when they are added. Numbers, booleans, times and
-// durations are passed through. Keys are never changed.
-//
-// # Where it goes in the chain
-//
-// Core.Check adds the Core itself to the checked entry, so its Write runs
-// and hands the redacted entry to the wrapped core's Write. A sampler
-// (zapcore.NewSamplerWithOptions) or a tee should therefore wrap this Core,
-// not be wrapped by it: a sampler inside would not be consulted.
-//
-// # Cost
-//
-// Each message and string field is scanned once: the detector writes its
-// redaction into a pooled buffer, which is compared with the input. A clean
-// entry allocates nothing; an entry in which something is redacted allocates
-// the new strings and one copy of the field slice. A Stringer is called once and its
-// result logged as a string; an error whose text holds a secret is logged as
-// its redacted text only (without the verbose form zap adds for errors that
-// implement fmt.Formatter). Reflected fields are encoded twice when clean.
 package leakwardzap
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
+	"reflect"
 	"sync"
 
 	"go.uber.org/zap/zapcore"
 
 	"github.com/leakward/leakward/detect"
 )
+
+// RedactedKey replaces a field key, a namespace name or an object key that
+// holds a secret. The key is replaced whole, not redacted in place, so that
+// nothing of it is printed; two such keys in one object print as duplicate
+// keys.
+const RedactedKey = "[REDACTED:key]"
+
+// undecidedText replaces a text that could not be rendered at all (a panic
+// while formatting a panic value).
+const undecidedText = "[REDACTED:" + detect.UndecidedID + "]"
 
 // Core is a zapcore.Core that redacts credentials before the wrapped core
 // sees an entry. It is immutable, and safe for concurrent use if the wrapped
@@ -57,6 +37,12 @@ func NewCore(inner zapcore.Core, d *detect.Detector) *Core {
 	return &Core{inner: inner, det: d, bufs: &sync.Pool{New: func() any { return new([]byte) }}}
 }
 
+// Stats returns the counters of the Core's detector: regex timeouts and the
+// undecided regions, which are masked as secrets are (by default as
+// "[REDACTED:undecided]"). The detector may be shared, so the counts cover
+// every user of it. Stats is safe for concurrent use.
+func (c *Core) Stats() detect.Stats { return c.det.Stats() }
+
 // Enabled reports whether the wrapped core logs at level.
 func (c *Core) Enabled(level zapcore.Level) bool { return c.inner.Enabled(level) }
 
@@ -66,54 +52,123 @@ func (c *Core) With(fields []zapcore.Field) zapcore.Core {
 }
 
 // Check adds c to ce when the wrapped core logs at the entry's level, so
-// that the entry passes through c's Write.
+// that the entry passes through c's Write. When c is the first core to
+// accept an entry at DPanicLevel or above, the entry it records in ce is
+// redacted, so that the message zap panics with after writing is too.
 func (c *Core) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
-	if c.inner.Enabled(ent.Level) {
-		return ce.AddCore(ent, c)
+	if !c.inner.Enabled(ent.Level) {
+		return ce
 	}
-	return ce
+	if ce == nil && ent.Level >= zapcore.DPanicLevel {
+		ent = c.redactEntry(ent)
+	}
+	return ce.AddCore(ent, c)
 }
 
-// Write redacts the message and fields and writes them to the wrapped core.
-// fields is not modified.
+// Write redacts the entry (message, logger name, caller, stack) and fields
+// and writes them to the wrapped core. fields is not modified.
 func (c *Core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
-	if s, ok := c.redact(ent.Message); ok {
-		ent.Message = s
-	}
-	return c.inner.Write(ent, c.redactFields(fields))
+	return c.inner.Write(c.redactEntry(ent), c.redactFields(fields))
 }
 
 // Sync flushes the wrapped core.
 func (c *Core) Sync() error { return c.inner.Sync() }
 
+// redactEntry returns ent with every printed text redacted.
+func (c *Core) redactEntry(ent zapcore.Entry) zapcore.Entry {
+	ent.Message = c.text(ent.Message)
+	ent.LoggerName = c.text(ent.LoggerName)
+	ent.Stack = c.text(ent.Stack)
+	if ent.Caller.Defined {
+		ent.Caller.File = c.text(ent.Caller.File)
+		ent.Caller.Function = c.text(ent.Caller.Function)
+	}
+	return ent
+}
+
+// text returns s redacted; s itself when it holds no secret.
+func (c *Core) text(s string) string {
+	if r, ok := c.redact(s); ok {
+		return r
+	}
+	return s
+}
+
+// key returns k, or RedactedKey when k holds a secret.
+func (c *Core) key(k string) string {
+	if k == "" {
+		return k
+	}
+	bp, buf := c.scratch(bytesOf(k))
+	changed := !bytes.Equal(buf, bytesOf(k))
+	c.release(bp, buf)
+	if changed {
+		return RedactedKey
+	}
+	return k
+}
+
 // redact returns the redaction of s and true, or false when s holds no
 // secret.
 func (c *Core) redact(s string) (string, bool) {
-	out, ok := c.redactBytes(bytesOf(s))
-	return string(out), ok
+	if s == "" {
+		return s, false
+	}
+	bp, buf := c.scratch(bytesOf(s))
+	changed := !bytes.Equal(buf, bytesOf(s))
+	var out string
+	if changed {
+		out = string(buf)
+	}
+	c.release(bp, buf)
+	return out, changed
 }
 
 // redactBytes returns the redaction of b in a new slice and true, or false
-// when b holds no secret. It scans b once: Redact writes into a pooled
-// buffer, and only a changed result is copied out.
+// when b holds no secret.
 func (c *Core) redactBytes(b []byte) ([]byte, bool) {
-	bp := c.bufs.Get().(*[]byte)
-	buf := c.det.Redact((*bp)[:0], b)
-	var out []byte
+	bp, buf := c.scratch(b)
 	changed := !bytes.Equal(buf, b)
+	var out []byte
 	if changed {
 		out = bytes.Clone(buf)
 	}
+	c.release(bp, buf)
+	return out, changed
+}
+
+// scratch redacts b into a pooled buffer, so that each value is scanned
+// once and only a changed result is copied out. The caller hands both
+// results back to release.
+func (c *Core) scratch(b []byte) (*[]byte, []byte) {
+	bp := c.bufs.Get().(*[]byte)
+	return bp, c.det.Redact((*bp)[:0], b)
+}
+
+func (c *Core) release(bp *[]byte, buf []byte) {
 	if cap(buf) <= maxPooledBytes {
 		*bp = buf
 	}
 	c.bufs.Put(bp)
-	return out, changed
 }
 
 // maxPooledBytes bounds the buffers kept for reuse, so that one huge entry
 // does not pin its buffer.
 const maxPooledBytes = 64 << 10
+
+// redactBinary returns the text to log in place of the binary value b, and
+// true, when b read as text, or the base64 form zap's encoders print, holds
+// a secret: the redacted text of b, or else the redacted base64 form.
+func (c *Core) redactBinary(b []byte) (string, bool) {
+	if r, ok := c.redactBytes(b); ok {
+		return string(r), true
+	}
+	bp := c.bufs.Get().(*[]byte)
+	enc := base64.StdEncoding.AppendEncode((*bp)[:0], b)
+	r, ok := c.redactBytes(enc)
+	c.release(bp, enc)
+	return string(r), ok
+}
 
 // redactFields returns fields with secrets redacted, copying the slice on the
 // first change only.
@@ -135,7 +190,15 @@ func (c *Core) redactFields(fields []zapcore.Field) []zapcore.Field {
 	return out
 }
 
+// redactField returns f as it should reach the wrapped core, and whether
+// that differs from f.
 func (c *Core) redactField(f zapcore.Field) (zapcore.Field, bool) {
+	if f.Type == zapcore.SkipType {
+		return f, false
+	}
+	key := f.Key
+	f.Key = c.key(key)
+	keyChanged := f.Key != key
 	switch f.Type {
 	case zapcore.StringType:
 		if s, ok := c.redact(f.String); ok {
@@ -149,34 +212,26 @@ func (c *Core) redactField(f zapcore.Field) (zapcore.Field, bool) {
 				return f, true
 			}
 		}
+	case zapcore.BinaryType:
+		if b, ok := f.Interface.([]byte); ok {
+			if s, changed := c.redactBinary(b); changed {
+				return zapcore.Field{Key: f.Key, Type: zapcore.StringType, String: s}, true
+			}
+		}
 	case zapcore.StringerType:
-		s, ok := callString(f.Interface)
-		if !ok {
-			return f, false // let zap report the panic or nil its own way
-		}
-		if r, changed := c.redact(s); changed {
-			s = r
-		}
-		return zapcore.Field{Key: f.Key, Type: zapcore.StringType, String: s}, true
+		return c.stringerField(key, f.Key, f.Interface), true
 	case zapcore.ErrorType:
-		err, ok := f.Interface.(error)
-		if !ok || err == nil {
-			return f, false
-		}
-		msg, verbose, ok := errorText(err)
-		if !ok {
-			return f, false
-		}
-		r, changed := c.redact(msg)
-		if !changed && (verbose == "" || c.det.Scan(bytesOf(verbose)) == nil) {
-			return f, false
-		}
-		if !changed {
-			r = msg
-		}
-		return zapcore.Field{Key: f.Key, Type: zapcore.StringType, String: r}, true
+		// Rendered by zap's own code (Error, the verbose form, the causes
+		// of an error group, a panic) through an encoder that redacts.
+		orig := f
+		orig.Key = key
+		return zapcore.Field{Key: f.Key, Type: zapcore.InlineMarshalerType, Interface: fieldObject{f: orig, c: c}}, true
 	case zapcore.ReflectType:
-		if s, ok := c.redactReflected(f.Interface); ok {
+		s, err, changed := c.redactReflected(f.Interface)
+		switch {
+		case err != nil:
+			return zapcore.Field{Key: c.key(key + "Error"), Type: zapcore.StringType, String: err.Error()}, true
+		case changed:
 			return zapcore.Field{Key: f.Key, Type: zapcore.StringType, String: s}, true
 		}
 	case zapcore.ObjectMarshalerType, zapcore.InlineMarshalerType:
@@ -190,35 +245,84 @@ func (c *Core) redactField(f zapcore.Field) (zapcore.Field, bool) {
 			return f, true
 		}
 	}
-	return f, false
+	return f, keyChanged
 }
 
-// callString calls v.String, reporting false when v is not a Stringer or the
-// call panics (as it does for a nil pointer receiver).
-func callString(v any) (s string, ok bool) {
-	st, isStringer := v.(fmt.Stringer)
-	if !isStringer {
-		return "", false
+// stringerField calls v's String method once and returns the field zap
+// would have printed for it, redacted: the text under key (printed as
+// redKey), "<nil>" for a nil pointer, or "PANIC=<value>" under key+"Error"
+// when String panics.
+func (c *Core) stringerField(key, redKey string, v any) zapcore.Field {
+	s, err := callString(v)
+	switch {
+	case err == nil:
+		return zapcore.Field{Key: redKey, Type: zapcore.StringType, String: c.text(s)}
+	case isNilPointer(v):
+		return zapcore.Field{Key: redKey, Type: zapcore.StringType, String: "<nil>"}
+	default:
+		return zapcore.Field{Key: c.key(key + "Error"), Type: zapcore.StringType, String: c.panicError(err).Error()}
 	}
-	defer func() {
-		if recover() != nil {
-			s, ok = "", false
-		}
-	}()
-	return st.String(), true
 }
 
-// errorText returns the texts that zap would log for err: its Error() and,
-// for a fmt.Formatter, its "%+v" form. It reports false when either panics.
-func errorText(err error) (msg, verbose string, ok bool) {
+// callString calls v.String as zap does (a v that is not a Stringer
+// panics), returning the recovered panic value, if any, as a panicValue.
+func callString(v any) (s string, err *panicValue) {
 	defer func() {
-		if recover() != nil {
-			msg, verbose, ok = "", "", false
+		if r := recover(); r != nil {
+			s, err = "", &panicValue{r}
 		}
 	}()
-	msg = err.Error()
-	if _, isFormatter := err.(fmt.Formatter); isFormatter {
-		verbose = fmt.Sprintf("%+v", err)
-	}
-	return msg, verbose, true
+	return v.(fmt.Stringer).String(), nil
 }
+
+// panicValue carries a recovered panic value.
+type panicValue struct{ v any }
+
+// isNilPointer reports whether v is a nil pointer, which zap prints as
+// "<nil>" when its String or Error method panics.
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+// panicError returns the error zap reports for a recovered panic,
+// "PANIC=<value>", with its text redacted.
+func (c *Core) panicError(p *panicValue) error {
+	return textError(c.text(sprintSafe("PANIC=%v", p.v)))
+}
+
+// redactedError returns err's text, redacted, as an error.
+func (c *Core) redactedError(err error) error {
+	s, p := errorString(err)
+	if p != nil {
+		return c.panicError(p)
+	}
+	return textError(c.text(s))
+}
+
+// errorString calls err.Error, recovering a panic.
+func errorString(err error) (s string, p *panicValue) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, p = "", &panicValue{r}
+		}
+	}()
+	return err.Error(), nil
+}
+
+// sprintSafe is fmt.Sprintf that returns the undecided placeholder if
+// formatting panics (fmt recovers a panicking String or Error method, but
+// not a second panic while it reports the first).
+func sprintSafe(format string, a ...any) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = undecidedText
+		}
+	}()
+	return fmt.Sprintf(format, a...)
+}
+
+// textError is an error whose text has been redacted.
+type textError string
+
+func (e textError) Error() string { return string(e) }

@@ -1,6 +1,9 @@
 package leakwardzap
 
 import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/multierr"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -150,6 +154,7 @@ func TestCoreRedactsMessageAndFields(t *testing.T) {
 	assert.Equal(t, "GITHUB_TOKEN=[REDACTED:github-pat-classic]", got["cfg"], "stringer field")
 	assert.Equal(t, "auth failed for [REDACTED:github-pat-classic]", got["error"], "error field")
 	assert.Equal(t, "plain", got["verbose"], "error with a secret only in its verbose form")
+	assert.Equal(t, "plain\ndetail [REDACTED:github-pat-classic]", got["verboseVerbose"], "verbose form of an error")
 	assert.Equal(t, `{"User":"alice","Token":"[REDACTED:github-pat-classic]"}`, got["creds"], "reflected field")
 	assert.Equal(t, "x [REDACTED:github-pat-classic]", got["anystr"], "zap.Any of a string")
 	assert.Equal(t, map[string]any{
@@ -259,8 +264,15 @@ func TestCoreCleanWriteDoesNotAllocate(t *testing.T) {
 		t.Skip("allocation counts differ under the race detector")
 	}
 	c := NewCore(zapcore.NewNopCore(), defaultDetector)
-	ent := zapcore.Entry{Message: "GET /api/v1/items/42 200 12ms"}
-	fields := []zapcore.Field{zap.String("user", "alice"), zap.Int("status", 200)}
+	ent := zapcore.Entry{
+		Message: "GET /api/v1/items/42 200 12ms", LoggerName: "api.items",
+		Caller: zapcore.EntryCaller{Defined: true, File: "/src/api/items.go", Line: 42, Function: "api.(*Items).Get"},
+		Stack:  "api.(*Items).Get\n\t/src/api/items.go:42",
+	}
+	fields := []zapcore.Field{
+		zap.String("user", "alice"), zap.Int("status", 200), zap.Binary("etag", []byte{0x9f, 0x01, 0x7a}),
+		zap.Namespace("req"), zap.ByteString("path", []byte("/api/v1/items/42")),
+	}
 	allocs := testing.AllocsPerRun(100, func() { _ = c.Write(ent, fields) })
 	assert.Zero(t, allocs, "allocations of Write on a clean entry")
 }
@@ -292,4 +304,325 @@ func BenchmarkCore(b *testing.B) {
 			})
 		}
 	}
+}
+
+// encoderKinds are the encoders the printed-form tests write through.
+var encoderKinds = []struct {
+	name string
+	new  func(zapcore.EncoderConfig) zapcore.Encoder
+}{
+	{"json", zapcore.NewJSONEncoder},
+	{"console", zapcore.NewConsoleEncoder},
+}
+
+// testEncoderConfig prints everything an entry can carry, without the time.
+func testEncoderConfig() zapcore.EncoderConfig {
+	cfg := zap.NewProductionEncoderConfig()
+	cfg.TimeKey = ""
+	cfg.NameKey = "logger"
+	cfg.FunctionKey = "func"
+	return cfg
+}
+
+// encode calls write with a core that encodes with newEnc into a buffer,
+// wrapped in a leakward Core when wrap is set, and returns what was
+// written. A panic that escapes write is recovered and its value appended
+// to the output, since a crash prints it too.
+func encode(newEnc func(zapcore.EncoderConfig) zapcore.Encoder, wrap bool, write func(zapcore.Core)) (out string) {
+	var buf bytes.Buffer
+	var c zapcore.Core = zapcore.NewCore(newEnc(testEncoderConfig()), zapcore.AddSync(&buf), zapcore.DebugLevel)
+	if wrap {
+		c = NewCore(c, defaultDetector)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out = buf.String() + fmt.Sprint("\npanic: ", r)
+		}
+	}()
+	write(c)
+	return buf.String()
+}
+
+// leaks reports whether out holds secret or its base64 form at any
+// alignment (the characters that depend on the secret's bytes alone).
+func leaks(out, secret string) bool {
+	if strings.Contains(out, secret) {
+		return true
+	}
+	for pad := range 3 {
+		enc := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("\x00", pad) + secret))
+		if strings.Contains(out, enc[4:len(enc)-4]) {
+			return true
+		}
+	}
+	return false
+}
+
+// awsKeyID returns a synthetic AWS access key id (AKIA and 16 base32
+// characters).
+func awsKeyID(r *rand.Rand) string {
+	const base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	b := []byte("AKIA")
+	for range 16 {
+		b = append(b, base32[r.IntN(len(base32))])
+	}
+	return string(b)
+}
+
+type binObject struct{ b []byte }
+
+func (o binObject) MarshalLogObject(enc zapcore.ObjectEncoder) error {
+	enc.AddBinary("blob", o.b)
+	return nil
+}
+
+type panicStringer struct{ v string }
+
+func (p panicStringer) String() string { panic(p.v) }
+
+type panicErrorText struct{ v string }
+
+func (p panicErrorText) Error() string { panic(errors.New(p.v)) }
+
+// group is an error group as zap sees one (multierr's interface), which can
+// nest.
+type group struct {
+	msg  string
+	errs []error
+}
+
+func (g group) Error() string   { return g.msg }
+func (g group) Errors() []error { return g.errs }
+
+type panicGroup struct{ v string }
+
+func (panicGroup) Error() string     { return "group" }
+func (p panicGroup) Errors() []error { panic(p.v) }
+
+type panicObject struct{ v string }
+
+func (p panicObject) MarshalLogObject(enc zapcore.ObjectEncoder) error {
+	enc.AddString("before", "x")
+	panic(p.v)
+}
+
+type panicArray struct{ v string }
+
+func (p panicArray) MarshalLogArray(enc zapcore.ArrayEncoder) error {
+	enc.AppendString("x")
+	panic(p.v)
+}
+
+type failingObject struct{ v string }
+
+func (f failingObject) MarshalLogObject(zapcore.ObjectEncoder) error {
+	return errors.New("cannot marshal " + f.v)
+}
+
+type jsonFails struct{ v string }
+
+func (j jsonFails) MarshalJSON() ([]byte, error) { return nil, errors.New("bad value " + j.v) }
+
+type jsonPanics struct{ v string }
+
+func (j jsonPanics) MarshalJSON() ([]byte, error) { panic("bad value " + j.v) }
+
+// TestCoreRedactsPrintedForms writes each way a value reaches zap's
+// encoders, holding a secret, through the JSON and console encoders, and
+// checks that the bare core prints the secret (so the case exercises a
+// leak) and the leakward core does not, and prints want instead.
+func TestCoreRedactsPrintedForms(t *testing.T) {
+	const pat = "[REDACTED:github-pat-classic]"
+	cases := []struct {
+		name  string
+		want  string // in the leakward output
+		write func(c zapcore.Core, tok string)
+	}{
+		{"message", pat, func(c zapcore.Core, tok string) { zap.New(c).Info("clone " + tok) }},
+		{"zap.Binary", pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Binary("blob", []byte("token="+tok)))
+		}},
+		{"zap.Any of []byte", pat, func(c zapcore.Core, tok string) { zap.New(c).Info("m", zap.Any("blob", []byte(tok))) }},
+		{"AddBinary in an object", pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Object("o", binObject{[]byte("\x00\x01" + tok)}))
+		}},
+		{"binary in a nested dict", pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Dict("d", zap.Dict("e", zap.Binary("b", []byte(tok)))))
+		}},
+		{"field key", RedactedKey, func(c zapcore.Core, tok string) { zap.New(c).Info("m", zap.Int("token="+tok, 1)) }},
+		{"string field key", RedactedKey, func(c zapcore.Core, tok string) { zap.New(c).Info("m", zap.String(tok, "v")) }},
+		{"namespace", RedactedKey, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Namespace("ns "+tok), zap.Int("n", 1))
+		}},
+		{"namespace in an object", RedactedKey, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Dict("d", zap.Namespace(tok), zap.Int("n", 1)))
+		}},
+		{"key in an object", RedactedKey, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Dict("d", zap.Bool(tok, true)))
+		}},
+		{"With key", RedactedKey, func(c zapcore.Core, tok string) { zap.New(c).With(zap.Int(tok, 1)).Info("m") }},
+		{"logger name", pat, func(c zapcore.Core, tok string) { zap.New(c).Named("svc").Named(tok).Info("m") }},
+		{"stack, caller file and function", pat, func(c zapcore.Core, tok string) {
+			_ = c.Write(zapcore.Entry{
+				Message: "m",
+				Caller:  zapcore.EntryCaller{Defined: true, File: "/src/" + tok + "/main.go", Line: 7, Function: "main." + tok},
+				Stack:   "main.run\n\t/src/" + tok + ".go:7",
+			}, nil)
+		}},
+		{"error", pat, func(c zapcore.Core, tok string) { zap.New(c).Info("m", zap.Error(errors.New("auth "+tok))) }},
+		{"verbose error", pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Error(verboseErr{msg: "plain", detail: "detail " + tok}))
+		}},
+		{"multierr causes", pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Error(multierr.Combine(errors.New("a"), verboseErr{msg: "b", detail: "d " + tok})))
+		}},
+		{"nested group causes", pat, func(c zapcore.Core, tok string) {
+			inner := group{msg: "inner", errs: []error{errors.New("x"), errors.New("y " + tok)}}
+			zap.New(c).Info("m", zap.NamedError("e", group{msg: "outer", errs: []error{inner}}))
+		}},
+		{"errors.Join", pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Error(errors.Join(errors.New("a"), errors.New("b "+tok))))
+		}},
+		{"zap.Errors", pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Errors("errs", []error{errors.New("a"), errors.New("b " + tok)}))
+		}},
+		{"error in an object", pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Dict("d", zap.Error(verboseErr{msg: "e " + tok, detail: tok})))
+		}},
+		{"error returned by MarshalLogObject", pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Object("o", failingObject{tok}))
+		}},
+		{"panicking Stringer", "PANIC=", func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Stringer("s", panicStringer{"bad " + tok}))
+		}},
+		{"panicking Stringer in With", "PANIC=", func(c zapcore.Core, tok string) {
+			zap.New(c).With(zap.Stringer("s", panicStringer{"bad " + tok})).Info("m")
+		}},
+		{"panicking Error", "PANIC=", func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Error(panicErrorText{"bad " + tok}))
+		}},
+		{"panicking Errors", "PANIC=", func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Error(panicGroup{"bad " + tok}))
+		}},
+		{"panicking cause", "PANIC=", func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Error(group{msg: "g", errs: []error{panicErrorText{"bad " + tok}}}))
+		}},
+		{"panicking MarshalLogObject", "PANIC=", func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Object("o", panicObject{"bad " + tok}))
+		}},
+		{"panicking MarshalLogArray", "PANIC=", func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Array("a", panicArray{"bad " + tok}))
+		}},
+		{"map with a secret key", pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Any("m", map[string]int{tok: 1}))
+		}},
+		{"reflected slice", pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Reflect("r", []creds{{Token: tok}}))
+		}},
+		{"reflected in an array", pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Array("a", zapcore.ArrayMarshalerFunc(func(enc zapcore.ArrayEncoder) error {
+				return enc.AppendReflected(map[string]string{"k": tok})
+			})))
+		}},
+		{"MarshalJSON error", "bad value " + pat, func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Reflect("r", jsonFails{tok}))
+		}},
+		{"MarshalJSON panic", "PANIC=", func(c zapcore.Core, tok string) {
+			zap.New(c).Info("m", zap.Reflect("r", jsonPanics{tok}))
+		}},
+		{"Panic message", pat, func(c zapcore.Core, tok string) { zap.New(c).Panic("boom " + tok) }},
+		{"DPanic message in development", pat, func(c zapcore.Core, tok string) {
+			zap.New(c, zap.Development()).DPanic("boom " + tok)
+		}},
+	}
+	for i, tc := range cases {
+		tok := tokens(t, 100+uint64(i), 1)[0]
+		for _, ek := range encoderKinds {
+			where := tc.name + "/" + ek.name
+			bare := encode(ek.new, false, func(c zapcore.Core) { tc.write(c, tok) })
+			require.True(t, leaks(bare, tok), "%s: the bare core does not print the secret; the case tests nothing", where)
+			got := encode(ek.new, true, func(c zapcore.Core) { tc.write(c, tok) })
+			assert.False(t, leaks(got, tok), "%s: the secret or its base64 form is printed", where)
+			assert.True(t, strings.Contains(got, tc.want), "%s: output lacks %q", where, tc.want)
+			if ek.name == "json" && !strings.Contains(got, "\npanic: ") {
+				for line := range strings.Lines(got) {
+					assert.True(t, json.Valid([]byte(line)), "%s: output is not JSON", where)
+				}
+			}
+		}
+	}
+}
+
+// TestCoreBinaryBase64Form logs bytes that hold no secret as text but whose
+// base64 form, the one zap prints, does.
+func TestCoreBinaryBase64Form(t *testing.T) {
+	id := awsKeyID(rand.New(rand.NewPCG(7, 7)))
+	printed := "AAA/" + id + "/AAA"
+	raw, err := base64.StdEncoding.DecodeString(printed)
+	require.NoError(t, err, "decoding the constructed base64 form")
+	require.Empty(t, defaultDetector.Scan(raw), "the raw bytes hold no finding")
+	for _, ek := range encoderKinds {
+		for _, f := range []zapcore.Field{zap.Binary("b", raw), zap.Dict("d", zap.Binary("b", raw))} {
+			bare := encode(ek.new, false, func(c zapcore.Core) { zap.New(c).Info("m", f) })
+			require.True(t, strings.Contains(bare, id), "%s/%s: the bare core does not print the key id", ek.name, f.Key)
+			got := encode(ek.new, true, func(c zapcore.Core) { zap.New(c).Info("m", f) })
+			assert.False(t, strings.Contains(got, id), "%s/%s: the key id is printed", ek.name, f.Key)
+			assert.True(t, strings.Contains(got, "AAA/[REDACTED:"), "%s/%s: the redacted base64 form is not printed", ek.name, f.Key)
+		}
+	}
+}
+
+func TestAnyOfBytesIsBinary(t *testing.T) {
+	assert.Equal(t, zapcore.BinaryType, zap.Any("k", []byte("x")).Type, "zap.Any of []byte")
+	assert.Equal(t, zapcore.BinaryType, zap.Binary("k", []byte("x")).Type, "zap.Binary")
+}
+
+type cleanObject struct{}
+
+func (cleanObject) MarshalLogObject(enc zapcore.ObjectEncoder) error {
+	enc.AddString("s", "v")
+	enc.AddBinary("b", []byte{0, 1, 2, 0xff})
+	enc.OpenNamespace("ns")
+	enc.AddDuration("d", time.Second)
+	return enc.AddReflected("r", map[string]any{"a": 1, "b": "<x&y>"})
+}
+
+// TestCoreCleanEntryUnchanged checks that an entry without a secret prints
+// exactly as it does through the bare core, for every kind of value.
+func TestCoreCleanEntryUnchanged(t *testing.T) {
+	var nilStringer *nilPtrStringer
+	write := func(c zapcore.Core) {
+		log := zap.New(c).Named("svc").With(zap.String("user", "alice"), zap.Stringer("st", stringer{s: "cfg"}))
+		log.Info("GET /items 200",
+			zap.String("s", "v"), zap.ByteString("bs", []byte("v")), zap.Binary("bin", []byte{0, 1, 2, 0xfe, 0xff}),
+			zap.Any("anybytes", []byte("text")), zap.Int("n", 3), zap.Float64("f", 1.5), zap.Duration("d", time.Second),
+			zap.Stringer("nil", nilStringer), zap.Stringer("panics", panicStringer{"boom"}),
+			zap.Error(multierr.Combine(errors.New("a"), verboseErr{msg: "b", detail: "trace"})),
+			zap.NamedError("verbose", verboseErr{msg: "plain", detail: "trace"}),
+			zap.NamedError("panicky", panicErr{}),
+			zap.Errors("errs", []error{errors.New("x"), nil, errors.New("y")}),
+			zap.Reflect("r", creds{User: "alice"}), zap.Any("m", map[string]any{"k": []int{1, 2}, "h": "<a&b>"}),
+			zap.Reflect("fails", jsonFails{"x"}),
+			zap.Object("o", cleanObject{}), zap.Inline(cleanObject{}), zap.Strings("list", []string{"a", "b"}),
+			zap.Object("failing", failingObject{"x"}),
+			zap.Namespace("ns"), zap.String("inner", "v"))
+		_ = c.Write(zapcore.Entry{
+			Message: "m", LoggerName: "a.b",
+			Caller: zapcore.EntryCaller{Defined: true, File: "/src/app/main.go", Line: 7, Function: "main.run"},
+			Stack:  "main.run\n\t/src/app/main.go:7",
+		}, []zapcore.Field{zap.Int("n", 1)})
+	}
+	for _, ek := range encoderKinds {
+		bare := encode(ek.new, false, write)
+		got := encode(ek.new, true, write)
+		assert.Equal(t, bare, got, "%s: clean output through the leakward core", ek.name)
+	}
+}
+
+func TestCoreStats(t *testing.T) {
+	d, err := detect.New(patterns.Default(), detect.WithMatchTimeout(30*time.Second))
+	require.NoError(t, err)
+	c := NewCore(zapcore.NewNopCore(), d)
+	zap.New(c).Info("m " + tokens(t, 11, 1)[0])
+	assert.Equal(t, d.Stats(), c.Stats(), "Core.Stats is the detector's")
 }
