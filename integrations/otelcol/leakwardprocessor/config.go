@@ -61,10 +61,13 @@ type Config struct {
 	Enable []string `mapstructure:"enable"`
 	// Disable turns off the catalog patterns with these ids.
 	Disable []string `mapstructure:"disable"`
-	// Fields lists what is scanned: "body" (log bodies, strings and
-	// structured values at any depth), "attributes" (log record
-	// attributes; span, span event and span link attributes) and
-	// "resource" (resource attributes). The default is all three.
+	// Fields lists which values and attribute maps are scanned: "body"
+	// (log bodies, strings and structured values at any depth, keys
+	// included), "attributes" (log record attributes; scope attributes;
+	// span, span event and span link attributes) and "resource" (resource
+	// attributes). The default is all three. Names, messages and other
+	// string fields are scanned whatever Fields says (see the package
+	// documentation).
 	Fields []string `mapstructure:"fields"`
 	// Store optionally names a known-leaked key store.
 	Store StoreConfig `mapstructure:"store"`
