@@ -56,6 +56,16 @@ func TestCleanBatchDoesNotAllocate(t *testing.T) {
 	_, _ = r.processLogs(context.Background(), ld) // warm the pool
 	allocs := testing.AllocsPerRun(20, func() { _, _ = r.processLogs(context.Background(), ld) })
 	assert.Zero(t, allocs, "allocations processing 50 clean records")
+
+	// Every scanned field: names, keys, bytes, nested values.
+	cl, ct := cleanLogs(), cleanTraces()
+	_, _ = r.processLogs(context.Background(), cl)
+	_, _ = r.processTraces(context.Background(), ct)
+	allocs = testing.AllocsPerRun(20, func() {
+		_, _ = r.processLogs(context.Background(), cl)
+		_, _ = r.processTraces(context.Background(), ct)
+	})
+	assert.Zero(t, allocs, "allocations processing clean logs and traces with every field set")
 }
 
 func BenchmarkProcessLogs(b *testing.B) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -60,10 +61,13 @@ type Config struct {
 	Enable []string `mapstructure:"enable"`
 	// Disable turns off the catalog patterns with these ids.
 	Disable []string `mapstructure:"disable"`
-	// Fields lists what is scanned: "body" (log bodies, strings and
-	// structured values at any depth), "attributes" (log record
-	// attributes; span, span event and span link attributes) and
-	// "resource" (resource attributes). The default is all three.
+	// Fields lists which values and attribute maps are scanned: "body"
+	// (log bodies, strings and structured values at any depth, keys
+	// included), "attributes" (log record attributes; scope attributes;
+	// span, span event and span link attributes) and "resource" (resource
+	// attributes). The default is all three. Names, messages and other
+	// string fields are scanned whatever Fields says (see the package
+	// documentation).
 	Fields []string `mapstructure:"fields"`
 	// Store optionally names a known-leaked key store.
 	Store StoreConfig `mapstructure:"store"`
@@ -127,16 +131,28 @@ func (c *Config) Validate() error {
 			bad("mask %q needs exactly one of fingerprint_key_env and fingerprint_key_file", MaskFingerprint)
 		}
 	default:
-		bad("mask %q is not one of %q, %q, %q", c.Mask, MaskID, MaskPrefix, MaskFingerprint)
-	}
-	for _, id := range c.Enable {
-		if _, ok := patterns.ByID(id); !ok {
-			bad("enable: no pattern has id %q", id)
+		if isName(c.Mask) {
+			bad("mask %q is not one of %q, %q, %q", c.Mask, MaskID, MaskPrefix, MaskFingerprint)
+		} else {
+			bad("mask is not one of %q, %q, %q (the value is not shown)", MaskID, MaskPrefix, MaskFingerprint)
 		}
 	}
-	for _, id := range c.Disable {
+	for i, id := range c.Enable {
 		if _, ok := patterns.ByID(id); !ok {
-			bad("disable: no pattern has id %q", id)
+			if isName(id) {
+				bad("enable: no pattern has id %q", id)
+			} else {
+				bad("enable: entry %d is not a pattern id (the value is not shown)", i)
+			}
+		}
+	}
+	for i, id := range c.Disable {
+		if _, ok := patterns.ByID(id); !ok {
+			if isName(id) {
+				bad("disable: no pattern has id %q", id)
+			} else {
+				bad("disable: entry %d is not a pattern id (the value is not shown)", i)
+			}
 		}
 	}
 	if len(c.Enable) > 0 && !slices.ContainsFunc(c.Enable, func(id string) bool { return !slices.Contains(c.Disable, id) }) {
@@ -149,7 +165,12 @@ func (c *Config) Validate() error {
 		switch f {
 		case FieldBody, FieldAttributes, FieldResource:
 		default:
-			bad("fields: %q is not one of %q, %q, %q", f, FieldBody, FieldAttributes, FieldResource)
+			if isName(f) {
+				bad("fields: %q is not one of %q, %q, %q", f, FieldBody, FieldAttributes, FieldResource)
+			} else {
+				bad("fields: entry %d is not one of %q, %q, %q (the value is not shown)", i, FieldBody, FieldAttributes, FieldResource)
+			}
+			continue
 		}
 		if slices.Contains(c.Fields[:i], f) {
 			bad("fields: %q is listed twice", f)
@@ -165,9 +186,29 @@ func (c *Config) Validate() error {
 		bad("store: attribute is empty")
 	}
 	if c.Summary.Enabled && (c.Summary.Prefix == "" || strings.HasSuffix(c.Summary.Prefix, ".")) {
-		bad("summary: prefix %q must be non-empty and must not end with '.'", c.Summary.Prefix)
+		bad("summary: prefix must be non-empty and must not end with '.'")
 	}
 	return errors.Join(errs...)
+}
+
+// maxNameBytes bounds the length of a value that an error may quote.
+const maxNameBytes = 64
+
+// isName reports whether s has the shape of a pattern id or setting name:
+// 1 to 64 bytes of lowercase letters, digits and '-'. Only such values are
+// quoted in errors: anything else might be a secret pasted in the wrong
+// place.
+func isName(s string) bool {
+	if s == "" || len(s) > maxNameBytes {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // settings is a Config resolved into what the redactor needs: keys and the
@@ -223,7 +264,7 @@ func (c *Config) resolve() (*settings, error) {
 	}
 	if c.Summary.Enabled {
 		s.summary = c.Summary.Prefix + "."
-		s.summaryKeys = map[string]string{"": s.summary + "total"}
+		s.summaryKeys = map[string]string{"": s.summary + "total", detect.UndecidedID: s.summary + detect.UndecidedID}
 		for _, id := range det.PatternIDs() {
 			s.summaryKeys[id] = s.summary + id
 		}
@@ -233,14 +274,14 @@ func (c *Config) resolve() (*settings, error) {
 		if c.Store.PepperFile != "" {
 			p, err := readKeyFile(c.Store.PepperFile)
 			if err != nil {
-				return nil, fmt.Errorf("%w: store: pepper_file: %w", ErrInvalidConfig, err)
+				return nil, fmt.Errorf("%w: store: pepper_file: %w", ErrInvalidConfig, pathless(err))
 			}
 			ro.Pepper = p
 		}
 		st, err := leakstore.ReadFile(c.Store.File, &ro)
 		clear(ro.Pepper)
 		if err != nil {
-			return nil, fmt.Errorf("%w: store: file: %w", ErrInvalidConfig, err)
+			return nil, fmt.Errorf("%w: store: file: %w", ErrInvalidConfig, pathless(err))
 		}
 		s.store = st
 		s.leakedKey = c.Store.Attribute
@@ -270,13 +311,15 @@ func (c *Config) fingerprintKey() ([]byte, error) {
 	if c.FingerprintKeyEnv != "" {
 		v, ok := os.LookupEnv(c.FingerprintKeyEnv)
 		if !ok || v == "" {
-			return nil, fmt.Errorf("%w: fingerprint_key_env: environment variable %q is not set", ErrInvalidConfig, c.FingerprintKeyEnv)
+			// The name is not shown: a key pasted in place of the
+			// variable's name would be echoed.
+			return nil, fmt.Errorf("%w: fingerprint_key_env: the environment variable it names is not set or empty", ErrInvalidConfig)
 		}
 		key = []byte(v)
 	} else {
 		k, err := readKeyFile(c.FingerprintKeyFile)
 		if err != nil {
-			return nil, fmt.Errorf("%w: fingerprint_key_file: %w", ErrInvalidConfig, err)
+			return nil, fmt.Errorf("%w: fingerprint_key_file: %w", ErrInvalidConfig, pathless(err))
 		}
 		key = k
 	}
@@ -288,8 +331,11 @@ func (c *Config) fingerprintKey() ([]byte, error) {
 	return key, nil
 }
 
+// errEmptyFile is returned by readKeyFile for a file without a key.
+var errEmptyFile = errors.New("the file is empty")
+
 // readKeyFile reads a key file, dropping one final "\n" or "\r\n". Its
-// errors name the file, never its content.
+// errors name neither the file nor its content (see pathless).
 func readKeyFile(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -298,7 +344,20 @@ func readKeyFile(path string) ([]byte, error) {
 	b = bytes.TrimSuffix(b, []byte("\n"))
 	b = bytes.TrimSuffix(b, []byte("\r"))
 	if len(b) == 0 {
-		return nil, fmt.Errorf("%s is empty", path)
+		return nil, errEmptyFile
 	}
 	return b, nil
+}
+
+// pathless returns err with the file name of an *fs.PathError in it left
+// out ("open: no such file or directory"): a key or pepper pasted in place
+// of a file name would otherwise be echoed. errors.Is still sees the
+// cause (fs.ErrNotExist, fs.ErrPermission…); errors that carry no path are
+// returned as they are.
+func pathless(err error) error {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", pe.Op, pe.Err)
 }

@@ -3,6 +3,7 @@ package leakwardprocessor
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,11 +71,15 @@ func TestConfigValidate(t *testing.T) {
 		{"negative timeout", func(c *Config) { c.MatchTimeout = -time.Second }, `match_timeout -1s is negative`},
 		{"no fields", func(c *Config) { c.Fields = nil }, `fields is empty`},
 		{"unknown field", func(c *Config) { c.Fields = []string{"body", "headers"} }, `fields: "headers" is not one of "body", "attributes", "resource"`},
+		{"unknown field not a name", func(c *Config) { c.Fields = []string{"body", "Headers"} }, `fields: entry 1 is not one of "body", "attributes", "resource" (the value is not shown)`},
+		{"unknown enable value not a name", func(c *Config) { c.Enable = []string{"github-pat-classic", "GitHub PAT"} }, `enable: entry 1 is not a pattern id (the value is not shown)`},
+		{"unknown disable id too long", func(c *Config) { c.Disable = []string{strings.Repeat("a", 65)} }, `disable: entry 0 is not a pattern id`},
+		{"unknown mask not a name", func(c *Config) { c.Mask = "Stars" }, `mask is not one of "id", "prefix", "fingerprint" (the value is not shown)`},
 		{"field twice", func(c *Config) { c.Fields = []string{"body", "body"} }, `fields: "body" is listed twice`},
 		{"pepper without store", func(c *Config) { c.Store.PepperFile = "/p" }, `store: pepper_file is set but file is not`},
 		{"store without attribute", func(c *Config) { c.Store.File, c.Store.Attribute = "/s", "" }, `store: attribute is empty`},
-		{"empty summary prefix", func(c *Config) { c.Summary.Prefix = "" }, `summary: prefix "" must be non-empty`},
-		{"summary prefix ends with dot", func(c *Config) { c.Summary.Prefix = "a." }, `summary: prefix "a." must be non-empty and must not end with '.'`},
+		{"empty summary prefix", func(c *Config) { c.Summary.Prefix = "" }, `summary: prefix must be non-empty`},
+		{"summary prefix ends with dot", func(c *Config) { c.Summary.Prefix = "a." }, `summary: prefix must be non-empty and must not end with '.'`},
 	}
 	for _, tt := range tests {
 		cfg := createDefaultConfig()
@@ -94,7 +99,7 @@ func TestConfigValidateReportsAll(t *testing.T) {
 	err := cfg.Validate()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `mask "x"`)
-	assert.Contains(t, err.Error(), `fields: "y"`)
+	assert.Contains(t, err.Error(), `fields: "y" is not one of`)
 }
 
 func TestResolveErrors(t *testing.T) {
@@ -113,15 +118,15 @@ func TestResolveErrors(t *testing.T) {
 		want string
 	}{
 		{"env unset", func(c *Config) { c.Mask, c.FingerprintKeyEnv = MaskFingerprint, "LW_TEST_UNSET_VARIABLE" },
-			`fingerprint_key_env: environment variable "LW_TEST_UNSET_VARIABLE" is not set`},
+			`fingerprint_key_env: the environment variable it names is not set or empty`},
 		{"env key short", func(c *Config) { c.Mask, c.FingerprintKeyEnv = MaskFingerprint, "LW_SHORT_KEY" },
 			`fingerprint key is 14 bytes, need at least 16`},
 		{"file key short", func(c *Config) { c.Mask, c.FingerprintKeyFile = MaskFingerprint, shortKey },
 			`fingerprint key is 14 bytes, need at least 16`},
 		{"file key empty", func(c *Config) { c.Mask, c.FingerprintKeyFile = MaskFingerprint, emptyKey },
-			`fingerprint_key_file: ` + emptyKey + ` is empty`},
+			`fingerprint_key_file: the file is empty`},
 		{"file key missing", func(c *Config) { c.Mask, c.FingerprintKeyFile = MaskFingerprint, filepath.Join(dir, "nokey") },
-			`fingerprint_key_file: open ` + filepath.Join(dir, "nokey")},
+			`fingerprint_key_file: open: no such file or directory`},
 		{"store missing", func(c *Config) { c.Store.File = filepath.Join(dir, "none.lwl") }, `store: file:`},
 		{"store not a store", func(c *Config) { c.Store.File = notStore }, `store: file:`},
 	}
@@ -133,6 +138,66 @@ func TestResolveErrors(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidConfig, tt.name)
 		assert.Contains(t, err.Error(), tt.want, tt.name)
 		assert.NotContains(t, err.Error(), "tiny-key-value", "%s: error shows the key", tt.name)
+		assert.NotContains(t, err.Error(), dir, "%s: error shows the path", tt.name)
+	}
+}
+
+// TestConfigErrorsDoNotEcho puts a secret (built at run time) in every
+// setting whose value an error could quote, and checks that no error from
+// Validate or resolve holds it.
+func TestConfigErrorsDoNotEcho(t *testing.T) {
+	sec := tokens(40, 1)[0]
+	dir := t.TempDir()
+	secretPath := filepath.Join(dir, sec) // a file that does not exist
+	tests := []struct {
+		name string
+		edit func(*Config)
+		want string
+	}{
+		{"mask", func(c *Config) { c.Mask = sec }, "mask is not one of"},
+		{"enable", func(c *Config) { c.Enable = []string{"github-pat-classic", sec} }, "enable: entry 1 is not a pattern id"},
+		{"disable", func(c *Config) { c.Disable = []string{sec} }, "disable: entry 0 is not a pattern id"},
+		{"fields", func(c *Config) { c.Fields = []string{"body", sec} }, "fields: entry 1 is not one of"},
+		{"summary prefix", func(c *Config) { c.Summary.Prefix = sec + "." }, "summary: prefix must be"},
+		{"fingerprint_key_env", func(c *Config) { c.Mask, c.FingerprintKeyEnv = MaskFingerprint, sec }, "fingerprint_key_env: the environment variable it names is not set"},
+		{"fingerprint_key_file", func(c *Config) { c.Mask, c.FingerprintKeyFile = MaskFingerprint, sec }, "fingerprint_key_file: open: no such file"},
+		{"fingerprint_key_file path", func(c *Config) { c.Mask, c.FingerprintKeyFile = MaskFingerprint, secretPath }, "fingerprint_key_file: open: no such file"},
+		{"store file", func(c *Config) { c.Store.File = secretPath }, "store: file: open: no such file"},
+		{"store pepper_file", func(c *Config) { c.Store.File, c.Store.PepperFile = filepath.Join(dir, "s.lwl"), secretPath }, "store: pepper_file: open: no such file"},
+	}
+	for _, tt := range tests {
+		cfg := createDefaultConfig()
+		tt.edit(cfg)
+		_, err := cfg.resolve()
+		require.Error(t, err, tt.name)
+		assert.ErrorIs(t, err, ErrInvalidConfig, tt.name)
+		msg := err.Error()
+		assert.True(t, strings.Contains(msg, tt.want), "%s: the error does not say %q", tt.name, tt.want)
+		assert.False(t, strings.Contains(msg, sec[4:]), "%s: the error echoes the secret", tt.name)
+	}
+
+}
+
+func TestIsName(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"github-pat-classic", true},
+		{"a", true},
+		{"0-9", true},
+		{strings.Repeat("a", 64), true},
+		{strings.Repeat("a", 65), false},
+		{"", false},
+		{"Github", false},
+		{"ghp_x", false},
+		{"a b", false},
+		{"a.b", false},
+		{"é", false},
+	}
+	for _, tt := range tests {
+		got := isName(tt.in)
+		assert.Equal(t, tt.want, got, "isName(%q)", tt.in)
 	}
 }
 

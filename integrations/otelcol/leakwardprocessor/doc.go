@@ -4,23 +4,69 @@
 //
 // # What is scanned
 //
-// For logs: the body (a string, bytes, or a structured map or slice at any
-// depth), the log record attributes and the resource attributes. For traces:
-// span, span event and span link attributes, and resource attributes. Config
-// field "fields" selects among "body", "attributes" and "resource". Map keys
-// are names and are never changed; only string and bytes values are.
+// Every string field of the data is scanned, map keys included:
+//
+//   - Always, whatever "fields" says: the log record event name and
+//     severity text; the span name, status message and trace state; span
+//     event names and span link trace states; the instrumentation scope's
+//     name and version; the schema URLs of resources and scopes.
+//   - "body": the log body, a string, bytes, or a map or slice at any depth,
+//     keys included.
+//   - "attributes": log record attributes, instrumentation scope
+//     attributes, span, span event and span link attributes, keys and values
+//     at any depth.
+//   - "resource": resource attributes, keys and values at any depth.
+//
+// Not scanned: trace and span ids, flags, timestamps, span kind, status
+// code, severity number, dropped counts, and int, double and boolean
+// values. Metrics and profiles are not supported.
+//
+// Each value, key and name is scanned on its own, not as an exporter
+// prints it: a pattern that needs a nearby keyword (a "password=" before a
+// password) finds a secret only when both are in the same string.
 //
 // # What is written
 //
-// A secret is replaced in place by its mask: "[REDACTED:<pattern-id>]" by
-// default, or with mask "prefix" the token's fixed prefix, or with mask
-// "fingerprint" a keyed HMAC tag whose key comes from an environment variable
-// or a file, never from the config text. A record (log record, span, or
-// resource) in which something was redacted gets summary attributes
-// "leakward.redacted.<pattern-id>" (the count of that pattern) and
-// "leakward.redacted.total"; with a known-leaked store configured, a record
-// that held a key found in the store also gets "leakward.known_leaked" =
-// true. No attribute ever holds a secret.
+// A secret is replaced in place by the mask the detector writes (its
+// Redact): "[REDACTED:<pattern-id>]" by default, or with mask "prefix" the
+// token's fixed prefix, or with mask "fingerprint" a keyed HMAC tag whose
+// key comes from an environment variable or a file, never from the config
+// text. A region the detector could not decide is masked as
+// "[REDACTED:undecided]".
+//
+// A map key that holds a secret is replaced by [KeyPlaceholder],
+// "[REDACTED:key]"; a second one in the same map by "[REDACTED:key]:2", and
+// so on, skipping names the map already has. The map is rebuilt in its
+// order; the value stays with its entry and is redacted like any other.
+//
+// A bytes value is scanned as raw bytes (exporters print it as base64,
+// which would hide a secret from a scan of the printed text). Bytes that
+// hold a secret are replaced by a string value, the redacted text, with
+// bytes that are not UTF-8 written as U+FFFD; bytes without a secret are
+// left as bytes.
+//
+// A record (log record or span, or the scope or resource) in which
+// something was redacted gets summary attributes
+// "leakward.redacted.<pattern-id>" (the count of that pattern, with
+// "leakward.redacted.undecided" for undecided regions) and
+// "leakward.redacted.total". Secrets in a span's events and links are
+// counted on the span; secrets in a scope's or resource's name, version,
+// schema URL or attributes on the scope's or resource's attributes. With a
+// known-leaked store configured, a record that held a key found in the
+// store also gets "leakward.known_leaked" = true. No attribute ever holds a
+// secret.
+//
+// # Counters
+//
+// The processors the factory creates have a method
+//
+//	Stats() detect.Stats
+//
+// (assert to an interface with that method) returning the counters of
+// their detector since it was built: regex searches that timed out,
+// undecided regions and their bytes. Per record, undecided regions are in
+// the summary attribute "leakward.redacted.undecided". The processor does
+// not yet report these as collector telemetry.
 //
 // # Configuration
 //
@@ -38,12 +84,16 @@
 //
 // Config.Validate reports every mistake at once, each naming its setting;
 // keys, the pepper and the store are read when the processor is built, and a
-// missing or short key fails the collector's start.
+// missing or short key fails the collector's start. An error quotes a value
+// only when it has the shape of a name (1 to 64 bytes of lowercase letters,
+// digits and '-'); otherwise it gives the entry's index. It never shows a
+// file name or an environment variable's name, which a misplaced key could
+// have taken.
 //
 // # Cost
 //
-// A value without secrets costs one scan and no allocation. A value with
-// secrets is scanned a second time to write the masks and is replaced by a
-// new string. The processor declares MutatesData, so the collector clones the
+// A value, key or name without secrets costs one scan and no allocation. A
+// value with secrets is scanned once, its masks written from the findings,
+// and is replaced by a new string; a map with a secret key is rebuilt. The processor declares MutatesData, so the collector clones the
 // data for it when a fan-out shares it with other consumers.
 package leakwardprocessor

@@ -8,6 +8,8 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processorhelper"
+
+	"github.com/leakward/leakward/detect"
 )
 
 // TypeStr is the processor's type name in collector configs.
@@ -46,7 +48,11 @@ func createLogs(ctx context.Context, set processor.Settings, cfg component.Confi
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewLogs(ctx, set, cfg, next, r.processLogs, processorhelper.WithCapabilities(capabilities))
+	p, err := processorhelper.NewLogs(ctx, set, cfg, next, r.processLogs, processorhelper.WithCapabilities(capabilities))
+	if err != nil {
+		return nil, err
+	}
+	return logsProcessor{p, r}, nil
 }
 
 func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
@@ -54,5 +60,28 @@ func createTraces(ctx context.Context, set processor.Settings, cfg component.Con
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewTraces(ctx, set, cfg, next, r.processTraces, processorhelper.WithCapabilities(capabilities))
+	p, err := processorhelper.NewTraces(ctx, set, cfg, next, r.processTraces, processorhelper.WithCapabilities(capabilities))
+	if err != nil {
+		return nil, err
+	}
+	return tracesProcessor{p, r}, nil
 }
+
+// logsProcessor and tracesProcessor add the Stats method to the
+// processors the collector helper builds (see "Counters" in the package
+// documentation).
+type logsProcessor struct {
+	processor.Logs
+	r *redactor
+}
+
+// Stats returns the counters of the processor's detector.
+func (p logsProcessor) Stats() detect.Stats { return p.r.det.Stats() }
+
+type tracesProcessor struct {
+	processor.Traces
+	r *redactor
+}
+
+// Stats returns the counters of the processor's detector.
+func (p tracesProcessor) Stats() detect.Stats { return p.r.det.Stats() }

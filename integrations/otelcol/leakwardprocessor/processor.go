@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -12,6 +14,12 @@ import (
 
 	"github.com/leakward/leakward/detect"
 )
+
+// KeyPlaceholder replaces a map key (attribute key, or key of a map in a
+// body) that holds a secret. When several keys of one map hold secrets, the
+// second gets KeyPlaceholder+":2", the third ":3", and so on, skipping any
+// name another key of the map already has; the order of entries is kept.
+const KeyPlaceholder = "[REDACTED:key]"
 
 // redactor rewrites telemetry in place. It is safe for concurrent use: all
 // per-call state lives in a pooled scratch.
@@ -39,6 +47,7 @@ type patternCount struct {
 type scratch struct {
 	findings []detect.Finding
 	buf      []byte
+	raw      []byte // the bytes of a bytes value being scanned
 	counts   []patternCount
 	leaked   bool
 }
@@ -64,20 +73,26 @@ func (r *redactor) processLogs(_ context.Context, ld plog.Logs) (plog.Logs, erro
 	rls := ld.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
 		rl := rls.At(i)
-		if r.resource {
-			r.annotated(s, rl.Resource().Attributes())
-		}
+		s.reset()
+		r.setStr(s, rl.SchemaUrl, rl.SetSchemaUrl)
+		r.resourceAttrs(s, rl.Resource().Attributes())
 		sls := rl.ScopeLogs()
 		for j := 0; j < sls.Len(); j++ {
-			lrs := sls.At(j).LogRecords()
+			sl := sls.At(j)
+			s.reset()
+			r.setStr(s, sl.SchemaUrl, sl.SetSchemaUrl)
+			r.scope(s, sl.Scope())
+			lrs := sl.LogRecords()
 			for k := 0; k < lrs.Len(); k++ {
 				lr := lrs.At(k)
 				s.reset()
+				r.setStr(s, lr.EventName, lr.SetEventName)
+				r.setStr(s, lr.SeverityText, lr.SetSeverityText)
 				if r.body {
 					r.value(s, lr.Body())
 				}
 				if r.attrs {
-					r.mapValues(s, lr.Attributes())
+					r.mapEntries(s, lr.Attributes())
 				}
 				r.annotate(s, lr.Attributes())
 			}
@@ -92,39 +107,88 @@ func (r *redactor) processTraces(_ context.Context, td ptrace.Traces) (ptrace.Tr
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
-		if r.resource {
-			r.annotated(s, rs.Resource().Attributes())
-		}
-		if !r.attrs {
-			continue
-		}
+		s.reset()
+		r.setStr(s, rs.SchemaUrl, rs.SetSchemaUrl)
+		r.resourceAttrs(s, rs.Resource().Attributes())
 		sss := rs.ScopeSpans()
 		for j := 0; j < sss.Len(); j++ {
-			spans := sss.At(j).Spans()
+			ss := sss.At(j)
+			s.reset()
+			r.setStr(s, ss.SchemaUrl, ss.SetSchemaUrl)
+			r.scope(s, ss.Scope())
+			spans := ss.Spans()
 			for k := 0; k < spans.Len(); k++ {
-				sp := spans.At(k)
-				s.reset()
-				r.mapValues(s, sp.Attributes())
-				evs := sp.Events()
-				for e := 0; e < evs.Len(); e++ {
-					r.mapValues(s, evs.At(e).Attributes())
-				}
-				links := sp.Links()
-				for l := 0; l < links.Len(); l++ {
-					r.mapValues(s, links.At(l).Attributes())
-				}
-				r.annotate(s, sp.Attributes())
+				r.span(s, spans.At(k))
 			}
 		}
 	}
 	return td, nil
 }
 
-// annotated redacts the values of m and then adds the summary to m.
-func (r *redactor) annotated(s *scratch, m pcommon.Map) {
+// span redacts one span: its name, status message, trace state and
+// attributes, and the names, attributes and trace states of its events and
+// links; the summary goes on the span's attributes.
+func (r *redactor) span(s *scratch, sp ptrace.Span) {
 	s.reset()
-	r.mapValues(s, m)
+	r.setStr(s, sp.Name, sp.SetName)
+	st := sp.Status()
+	r.setStr(s, st.Message, st.SetMessage)
+	ts := sp.TraceState()
+	r.setStr(s, ts.AsRaw, ts.FromRaw)
+	if r.attrs {
+		r.mapEntries(s, sp.Attributes())
+	}
+	evs := sp.Events()
+	for e := 0; e < evs.Len(); e++ {
+		ev := evs.At(e)
+		r.setStr(s, ev.Name, ev.SetName)
+		if r.attrs {
+			r.mapEntries(s, ev.Attributes())
+		}
+	}
+	links := sp.Links()
+	for l := 0; l < links.Len(); l++ {
+		lk := links.At(l)
+		lts := lk.TraceState()
+		r.setStr(s, lts.AsRaw, lts.FromRaw)
+		if r.attrs {
+			r.mapEntries(s, lk.Attributes())
+		}
+	}
+	r.annotate(s, sp.Attributes())
+}
+
+// resourceAttrs redacts resource attributes when they are selected and adds
+// the summary of the resource (its schema URL included) to them.
+func (r *redactor) resourceAttrs(s *scratch, m pcommon.Map) {
+	if r.resource {
+		r.mapEntries(s, m)
+	}
 	r.annotate(s, m)
+}
+
+// scope redacts an instrumentation scope's name, version and (when
+// attributes are selected) attributes, and adds the summary of the scope
+// (its schema URL included) to its attributes.
+func (r *redactor) scope(s *scratch, sc pcommon.InstrumentationScope) {
+	r.setStr(s, sc.Name, sc.SetName)
+	r.setStr(s, sc.Version, sc.SetVersion)
+	if r.attrs {
+		r.mapEntries(s, sc.Attributes())
+	}
+	r.annotate(s, sc.Attributes())
+}
+
+// setStr redacts a string field through its getter and setter; the setter
+// is called only when the field held a secret.
+func (r *redactor) setStr(s *scratch, get func() string, set func(string)) {
+	in := get()
+	if in == "" {
+		return
+	}
+	if out, ok := r.redact(s, bytesOf(in)); ok {
+		set(string(out))
+	}
 }
 
 // annotate writes the summary and the known-leaked marker of the record just
@@ -134,18 +198,14 @@ func (r *redactor) annotate(s *scratch, m pcommon.Map) {
 		return
 	}
 	if r.summary != "" {
-		slices.SortFunc(s.counts, func(a, b patternCount) int {
-			switch {
-			case a.id < b.id:
-				return -1
-			case a.id > b.id:
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(s.counts, func(a, b patternCount) int { return strings.Compare(a.id, b.id) })
 		var total int64
 		for _, c := range s.counts {
-			m.PutInt(r.summaryKeys[c.id], c.n)
+			key, ok := r.summaryKeys[c.id]
+			if !ok {
+				key = r.summary + c.id
+			}
+			m.PutInt(key, c.n)
 			total += c.n
 		}
 		m.PutInt(r.summaryKeys[""], total)
@@ -155,27 +215,92 @@ func (r *redactor) annotate(s *scratch, m pcommon.Map) {
 	}
 }
 
-func (r *redactor) mapValues(s *scratch, m pcommon.Map) {
-	for _, v := range m.All() {
+// mapEntries redacts the keys and values of m, values at any depth. A key
+// that holds a secret is replaced by KeyPlaceholder (see keyed); since
+// pcommon.Map cannot rename a key, m is then rebuilt in the same order.
+func (r *redactor) mapEntries(s *scratch, m pcommon.Map) {
+	var secretKeys []int // indexes of the keys that hold a secret, in order
+	i := 0
+	for k, v := range m.All() {
+		if k != "" {
+			if _, ok := r.redact(s, bytesOf(k)); ok {
+				secretKeys = append(secretKeys, i)
+			}
+		}
 		r.value(s, v)
+		i++
+	}
+	if len(secretKeys) > 0 {
+		rekey(m, secretKeys)
 	}
 }
 
-// value redacts v in place: strings and bytes directly, maps and slices at
-// any depth. Map keys are names and are left as they are.
+// rekey rebuilds m with the keys at the indexes in secret (ascending)
+// replaced by KeyPlaceholder, made unique with a suffix ":2", ":3"… that no
+// other key of m uses. Values are moved, not copied.
+func rekey(m pcommon.Map, secret []int) {
+	taken := make(map[string]bool, m.Len())
+	i, j := 0, 0
+	for k := range m.All() {
+		if j < len(secret) && secret[j] == i {
+			j++
+		} else {
+			taken[k] = true
+		}
+		i++
+	}
+	out := pcommon.NewMap()
+	out.EnsureCapacity(m.Len())
+	i, j, n := 0, 0, 1
+	for k, v := range m.All() {
+		if j < len(secret) && secret[j] == i {
+			j++
+			for {
+				k = KeyPlaceholder
+				if n > 1 {
+					k += ":" + strconv.Itoa(n)
+				}
+				n++
+				if !taken[k] {
+					break
+				}
+			}
+			taken[k] = true
+		}
+		v.MoveTo(out.PutEmpty(k))
+		i++
+	}
+	out.MoveTo(m)
+}
+
+// value redacts v in place: strings directly, bytes as the text exporters
+// print (see below), maps (keys included) and slices at any depth.
 func (r *redactor) value(s *scratch, v pcommon.Value) {
 	switch v.Type() {
 	case pcommon.ValueTypeStr:
-		in := v.Str()
-		if out, ok := r.redact(s, bytesOf(in)); ok {
-			v.SetStr(string(out))
+		if in := v.Str(); in != "" {
+			if out, ok := r.redact(s, bytesOf(in)); ok {
+				v.SetStr(string(out))
+			}
 		}
 	case pcommon.ValueTypeBytes:
-		if out, ok := r.redact(s, v.Bytes().AsRaw()); ok {
-			v.SetEmptyBytes().FromRaw(slices.Clone(out))
+		// The raw bytes are scanned (exporters print them as base64, which
+		// would hide a secret from a scan of the printed text). Bytes that
+		// hold a secret become the redacted text, as a string value: a
+		// mask is text, and base64 of it would hide that it was redacted.
+		bs := v.Bytes()
+		if bs.Len() == 0 {
+			return
+		}
+		s.raw = s.raw[:0]
+		for _, b := range bs.All() {
+			s.raw = append(s.raw, b)
+		}
+		if out, ok := r.redact(s, s.raw); ok {
+			v.SetStr(strings.ToValidUTF8(string(out), "\uFFFD"))
 		}
 	case pcommon.ValueTypeMap:
-		r.mapValues(s, v.Map())
+		r.mapEntries(s, v.Map())
 	case pcommon.ValueTypeSlice:
 		sl := v.Slice()
 		for i := 0; i < sl.Len(); i++ {
@@ -187,9 +312,8 @@ func (r *redactor) value(s *scratch, v pcommon.Value) {
 // redact returns the redaction of src in s.buf and true, or false when src
 // holds no secret. src is only read, and scanned once: without summary or
 // store, Redact writes the masks and its result is compared with src;
-// otherwise Scan finds the secrets, which are tallied, and the masks are
-// written from the findings (see mask). Text without secrets allocates
-// nothing.
+// otherwise Scan finds the secrets, which are tallied, and RedactFindings
+// writes the masks. Text without secrets allocates nothing.
 func (r *redactor) redact(s *scratch, src []byte) ([]byte, bool) {
 	if !r.counted {
 		s.buf = r.det.Redact(s.buf[:0], src)
@@ -201,33 +325,10 @@ func (r *redactor) redact(s *scratch, src []byte) ([]byte, bool) {
 	}
 	for _, f := range s.findings {
 		s.add(f.PatternID)
-		if r.store != nil && !s.leaked && r.store.ContainsKey(f.Secret(src)) {
+		if r.store != nil && !s.leaked && f.Undecided == detect.Decided && r.store.ContainsKey(f.Secret(src)) {
 			s.leaked = true
 		}
 	}
-	if r.mask == detect.MaskPrefix {
-		s.buf = r.det.Redact(s.buf[:0], src)
-		return s.buf, true
-	}
-	buf, at := s.buf[:0], 0
-	for _, f := range s.findings {
-		buf = append(buf, src[at:f.Start]...)
-		buf = r.appendMask(buf, f, src)
-		at = f.End
-	}
-	s.buf = append(buf, src[at:]...)
+	s.buf = r.det.RedactFindings(s.buf[:0], src, s.findings)
 	return s.buf, true
-}
-
-// appendMask appends the mask the detector's Redact writes for f with mask
-// styles MaskID and MaskFingerprint; a test checks that both agree on the
-// whole catalog.
-func (r *redactor) appendMask(dst []byte, f detect.Finding, src []byte) []byte {
-	dst = append(dst, "[REDACTED:"...)
-	dst = append(dst, f.PatternID...)
-	if r.mask == detect.MaskFingerprint {
-		dst = append(dst, ":hmac="...)
-		dst = append(dst, r.det.Fingerprint(f.Secret(src))...)
-	}
-	return append(dst, ']')
 }

@@ -1,13 +1,17 @@
 package leakwardprocessor
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -176,7 +180,7 @@ func TestLogsRedactsEverywhere(t *testing.T) {
 	env := body["env"].(map[string]any)
 	assert.Equal(t, "[REDACTED:github-pat-classic]", env["GITHUB_TOKEN"], "record 1 nested map")
 	assert.Equal(t, []any{"--verbose", "--token=[REDACTED:github-pat-classic]", map[string]any{"deep": "[REDACTED:github-pat-classic]"}}, env["args"], "record 1 nested slice")
-	assert.Equal(t, []byte("b:[REDACTED:github-pat-classic]"), body["raw"], "record 1 bytes")
+	assert.Equal(t, "b:[REDACTED:github-pat-classic]", body["raw"], "record 1 bytes become the redacted text")
 	assert.Equal(t, int64(4), r1.Attributes().AsRaw()["leakward.redacted.total"], "record 1 total")
 
 	r2 := lrs.At(2)
@@ -218,10 +222,10 @@ func TestLogsFields(t *testing.T) {
 	p, sink := newLogs(t, cfg)
 	require.NoError(t, p.ConsumeLogs(context.Background(), testLogs(tok)))
 	got := sink.AllLogs()[0]
-	assert.Equal(t, tok[0], got.ResourceLogs().At(0).Resource().Attributes().AsRaw()["deploy.token"], "resource not scanned")
+	assert.True(t, got.ResourceLogs().At(0).Resource().Attributes().AsRaw()["deploy.token"] == tok[0], "resource not scanned")
 	r0 := got.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
-	assert.Equal(t, "token "+tok[3], r0.Attributes().AsRaw()["http.header.authorization"], "attributes not scanned")
-	assert.NotContains(t, r0.Body().Str(), tok[1], "body scanned")
+	assert.True(t, r0.Attributes().AsRaw()["http.header.authorization"] == "token "+tok[3], "attributes not scanned")
+	assert.False(t, strings.Contains(r0.Body().Str(), tok[1]), "body scanned")
 	assert.Equal(t, int64(2), r0.Attributes().AsRaw()["leakward.redacted.total"], "summary counts the body only")
 }
 
@@ -270,7 +274,7 @@ func TestLogsMasks(t *testing.T) {
 		got := sink.AllLogs()[0]
 		assertNoSecret(t, allLogStrings(got), tok)
 		body := got.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Body().Str()
-		assert.True(t, strings.HasPrefix(body, tt.want), "%s: body %q, want prefix %q", tt.name, body, tt.want)
+		assert.True(t, strings.HasPrefix(body, tt.want), "%s: body does not start with %q", tt.name, tt.want)
 	}
 }
 
@@ -364,7 +368,7 @@ func TestLogsConcurrent(t *testing.T) {
 	assert.Equal(t, 4*20*3, sink.LogRecordCount(), "records out")
 	for _, ld := range sink.AllLogs() {
 		for path, s := range allLogStrings(ld) {
-			assert.NotContains(t, s, "ghp_", "%s keeps a token prefix", path)
+			assert.False(t, strings.Contains(s, "ghp_"), "%s keeps a token prefix", path)
 		}
 	}
 }
@@ -412,4 +416,318 @@ func firstDiff(a, b []byte) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// printed returns what an exporter prints for ld or td: the OTLP JSON
+// encoding, in which every key, name and string appears as text.
+func printedLogs(t *testing.T, ld plog.Logs) []byte {
+	t.Helper()
+	b, err := (&plog.JSONMarshaler{}).MarshalLogs(ld)
+	require.NoError(t, err)
+	return b
+}
+
+func printedTraces(t *testing.T, td ptrace.Traces) []byte {
+	t.Helper()
+	b, err := (&ptrace.JSONMarshaler{}).MarshalTraces(td)
+	require.NoError(t, err)
+	return b
+}
+
+// assertNotPrinted fails for each secret in printed, naming the case and
+// the secret's index, never the secret.
+func assertNotPrinted(t *testing.T, name string, printed []byte, secrets []string) {
+	t.Helper()
+	for i, sec := range secrets {
+		assert.False(t, bytes.Contains(printed, []byte(sec)), "%s: secret %d is printed", name, i)
+	}
+}
+
+func newTraces(t testing.TB, cfg *Config) (processor.Traces, *consumertest.TracesSink) {
+	t.Helper()
+	sink := new(consumertest.TracesSink)
+	p, err := NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(componentType), cfg, sink)
+	require.NoError(t, err)
+	require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
+	t.Cleanup(func() { require.NoError(t, p.Shutdown(context.Background())) })
+	return p, sink
+}
+
+// testTraces builds traces with one secret in each string field of a
+// span, its events and links, its scope and its resource.
+func testTraces(tok []string) ptrace.Traces {
+	td := ptrace.NewTraces()
+	rs := td.ResourceSpans().AppendEmpty()
+	rs.SetSchemaUrl("https://schemas.example/" + tok[0])
+	rs.Resource().Attributes().PutStr("service.name", "checkout")
+	ss := rs.ScopeSpans().AppendEmpty()
+	ss.SetSchemaUrl("https://schemas.example/" + tok[1])
+	ss.Scope().SetName("lib/" + tok[2])
+	ss.Scope().SetVersion("v1+" + tok[3])
+	ss.Scope().Attributes().PutStr("scope.note", tok[4])
+	sp := ss.Spans().AppendEmpty()
+	sp.SetName("GET /repos?access_token=" + tok[5])
+	sp.Status().SetCode(ptrace.StatusCodeError)
+	sp.Status().SetMessage("401: bad credentials " + tok[6])
+	sp.TraceState().FromRaw("vendor=" + tok[7])
+	ev := sp.Events().AppendEmpty()
+	ev.SetName("retry with " + tok[8])
+	ev.Attributes().PutStr("exception.message", "bad credentials "+tok[9])
+	lk := sp.Links().AppendEmpty()
+	lk.Attributes().PutStr("note", tok[10])
+	lk.TraceState().FromRaw("vendor=" + tok[11])
+	sp.Attributes().PutStr("http.method", "GET")
+	return td
+}
+
+func TestTracesRedactsNamesAndMessages(t *testing.T) {
+	tok := tokens(20, 12)
+	for _, fields := range [][]string{{FieldBody, FieldAttributes, FieldResource}, {FieldBody}} {
+		name := strings.Join(fields, ",")
+		cfg := testConfig()
+		cfg.Fields = fields
+		p, sink := newTraces(t, cfg)
+		require.NoError(t, p.ConsumeTraces(context.Background(), testTraces(tok)), name)
+		got := sink.AllTraces()[0]
+		printed := printedTraces(t, got)
+		rs := got.ResourceSpans().At(0)
+		ss := rs.ScopeSpans().At(0)
+		sp := ss.Spans().At(0)
+		if len(fields) == 1 {
+			// Attributes are not selected: names, messages, trace
+			// states and schema URLs are still scanned, attributes are not.
+			assertNotPrinted(t, name, printed, slices.Concat(tok[:4], tok[5:9], tok[11:]))
+			v, _ := sp.Attributes().Get("leakward.redacted.total")
+			assert.Equal(t, int64(5), v.Int(), "%s: span total: name, status, trace state, event name, link trace state", name)
+			continue
+		}
+		assertNotPrinted(t, name, printed, tok)
+		assert.Equal(t, "GET /repos?access_token=[REDACTED:github-pat-classic]", sp.Name(), "%s: span name", name)
+		assert.Equal(t, "401: bad credentials [REDACTED:github-pat-classic]", sp.Status().Message(), "%s: status message", name)
+		assert.Equal(t, ptrace.StatusCodeError, sp.Status().Code(), "%s: status code kept", name)
+		assert.Equal(t, "retry with [REDACTED:github-pat-classic]", sp.Events().At(0).Name(), "%s: event name", name)
+		assert.Equal(t, "lib/[REDACTED:github-pat-classic]", ss.Scope().Name(), "%s: scope name", name)
+		assert.Equal(t, map[string]any{
+			"http.method":                          "GET",
+			"leakward.redacted.github-pat-classic": int64(7),
+			"leakward.redacted.total":              int64(7),
+		}, sp.Attributes().AsRaw(), "%s: span attributes: name, status, trace state, event name and attributes, link attributes and trace state", name)
+		assert.Equal(t, int64(4), ss.Scope().Attributes().AsRaw()["leakward.redacted.total"], "%s: scope total: schema URL, name, version, attribute", name)
+		assert.Equal(t, int64(1), rs.Resource().Attributes().AsRaw()["leakward.redacted.total"], "%s: resource total: schema URL", name)
+	}
+}
+
+func TestLogsRedactsEventNameAndScope(t *testing.T) {
+	tok := tokens(21, 6)
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.SetSchemaUrl("https://schemas.example/" + tok[0])
+	sl := rl.ScopeLogs().AppendEmpty()
+	sl.Scope().SetName(tok[1])
+	sl.Scope().Attributes().PutStr("scope.note", tok[2])
+	lr := sl.LogRecords().AppendEmpty()
+	lr.SetEventName("login." + tok[3])
+	lr.SetSeverityText("INFO " + tok[4])
+	lr.Body().SetStr("ok " + tok[5])
+	p, sink := newLogs(t, testConfig())
+	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+	got := sink.AllLogs()[0]
+	assertNotPrinted(t, "logs", printedLogs(t, got), tok)
+	glr := got.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+	assert.Equal(t, "login.[REDACTED:github-pat-classic]", glr.EventName(), "event name")
+	assert.Equal(t, int64(3), glr.Attributes().AsRaw()["leakward.redacted.total"], "record total: event name, severity text, body")
+}
+
+func TestSecretKeys(t *testing.T) {
+	tok := tokens(22, 8)
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr(tok[0], "resource value")
+	sl := rl.ScopeLogs().AppendEmpty()
+	sl.Scope().Attributes().PutStr("x-"+tok[1], "scope value")
+	lr := sl.LogRecords().AppendEmpty()
+	a := lr.Attributes()
+	a.PutStr("first", "1")
+	a.PutStr(tok[2], "plain")          // a secret key
+	a.PutStr(KeyPlaceholder, "taken")  // already there: not overwritten
+	a.PutStr("token="+tok[3], tok[4])  // a second secret key, and a secret value
+	a.PutStr(KeyPlaceholder+":2", "2") // also taken
+	a.PutInt("last", 9)
+	m := lr.Body().SetEmptyMap()
+	m.PutEmptyMap("env").PutStr(tok[5], "v")
+	m.PutEmptySlice("list").AppendEmpty().SetEmptyMap().PutStr(tok[6], "w")
+	m.PutStr("msg", "ok")
+
+	p, sink := newLogs(t, testConfig())
+	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+	got := sink.AllLogs()[0]
+	assertNotPrinted(t, "keys", printedLogs(t, got), tok[:7])
+
+	grl := got.ResourceLogs().At(0)
+	assert.Equal(t, map[string]any{
+		KeyPlaceholder:                         "resource value",
+		"leakward.redacted.total":              int64(1),
+		"leakward.redacted.github-pat-classic": int64(1),
+	}, grl.Resource().Attributes().AsRaw(), "resource key")
+	assert.Equal(t, "scope value", grl.ScopeLogs().At(0).Scope().Attributes().AsRaw()[KeyPlaceholder], "scope key")
+
+	glr := grl.ScopeLogs().At(0).LogRecords().At(0)
+	var keys []string
+	for k := range glr.Attributes().All() {
+		keys = append(keys, k)
+	}
+	assert.Equal(t, []string{"first", KeyPlaceholder + ":3", KeyPlaceholder, KeyPlaceholder + ":4", KeyPlaceholder + ":2", "last",
+		"leakward.redacted.github-pat-classic", "leakward.redacted.total"}, keys, "record keys, in order, unique")
+	raw := glr.Attributes().AsRaw()
+	assert.Equal(t, "plain", raw[KeyPlaceholder+":3"], "value of the first secret key")
+	assert.Equal(t, "taken", raw[KeyPlaceholder], "existing placeholder key kept")
+	assert.Equal(t, "[REDACTED:github-pat-classic]", raw[KeyPlaceholder+":4"], "value of the second secret key redacted")
+	assert.Equal(t, int64(9), raw["last"], "other value kept")
+	assert.Equal(t, int64(5), raw["leakward.redacted.total"], "record total: two attribute keys, one attribute value, two body keys")
+	assert.Equal(t, map[string]any{
+		"env":  map[string]any{KeyPlaceholder: "v"},
+		"list": []any{map[string]any{KeyPlaceholder: "w"}},
+		"msg":  "ok",
+	}, glr.Body().Map().AsRaw(), "body keys at depth")
+}
+
+func TestBytesValues(t *testing.T) {
+	tok := tokens(23, 4)
+	ld := plog.NewLogs()
+	lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	a := lr.Attributes()
+	a.PutEmptyBytes("raw").FromRaw([]byte("auth " + tok[0]))
+	a.PutEmptyBytes("binary").FromRaw(append([]byte{0xff, 0xfe, 0}, tok[1]...)) // not UTF-8
+	a.PutEmptyBytes("clean").FromRaw([]byte{0xff, 0, 1, 2})
+	a.PutEmptySlice("list").AppendEmpty().SetEmptyBytes().FromRaw([]byte(tok[2]))
+	a.PutEmptyMap("nested").PutEmptyBytes("b").FromRaw([]byte(tok[3]))
+
+	p, sink := newLogs(t, testConfig())
+	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+	got := sink.AllLogs()[0]
+	printed := printedLogs(t, got)
+	assertNotPrinted(t, "bytes", printed, tok)
+	for i, sec := range tok {
+		b64 := base64.StdEncoding.EncodeToString([]byte(sec))
+		assert.False(t, bytes.Contains(printed, []byte(b64[:len(b64)-4])), "bytes: secret %d is printed as base64", i)
+	}
+	ga := got.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes()
+	raw := ga.AsRaw()
+	assert.Equal(t, "auth [REDACTED:github-pat-classic]", raw["raw"], "bytes with a secret become text")
+	bin, _ := ga.Get("binary")
+	assert.Equal(t, pcommon.ValueTypeStr, bin.Type(), "binary with a secret becomes text")
+	assert.True(t, utf8.ValidString(bin.Str()), "the text is valid UTF-8")
+	assert.True(t, strings.HasSuffix(bin.Str(), "[REDACTED:github-pat-classic]"), "binary: mask")
+	assert.Equal(t, []byte{0xff, 0, 1, 2}, raw["clean"], "clean bytes unchanged")
+	assert.Equal(t, []any{"[REDACTED:github-pat-classic]"}, raw["list"], "bytes in a slice")
+	assert.Equal(t, map[string]any{"b": "[REDACTED:github-pat-classic]"}, raw["nested"], "bytes in a nested map")
+	assert.Equal(t, int64(4), raw["leakward.redacted.total"], "total")
+}
+
+// cleanLogs and cleanTraces fill every field the processor scans with text
+// that holds no secret, keys and bytes included.
+func cleanLogs() plog.Logs {
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.SetSchemaUrl("https://opentelemetry.io/schemas/1.26.0")
+	rl.Resource().Attributes().PutStr("service.name", "checkout")
+	sl := rl.ScopeLogs().AppendEmpty()
+	sl.Scope().SetName("github.com/example/lib")
+	sl.Scope().SetVersion("v1.2.3")
+	sl.Scope().Attributes().PutStr("lib.mode", "fast")
+	lr := sl.LogRecords().AppendEmpty()
+	lr.SetEventName("user.login")
+	lr.SetSeverityText("INFO")
+	m := lr.Body().SetEmptyMap()
+	m.PutStr("msg", "GET /healthz 200 1ms")
+	m.PutEmptyBytes("raw").FromRaw([]byte{0xff, 0, 1, 2, 'a'})
+	m.PutEmptySlice("list").AppendEmpty().SetEmptyMap().PutStr("k", "v")
+	lr.Attributes().PutStr("user", "alice")
+	lr.Attributes().PutEmptyBytes("id").FromRaw([]byte("0123"))
+	return ld
+}
+
+func cleanTraces() ptrace.Traces {
+	td := ptrace.NewTraces()
+	rs := td.ResourceSpans().AppendEmpty()
+	rs.Resource().Attributes().PutStr("service.name", "checkout")
+	ss := rs.ScopeSpans().AppendEmpty()
+	ss.Scope().SetName("github.com/example/lib")
+	sp := ss.Spans().AppendEmpty()
+	sp.SetName("GET /repos")
+	sp.Status().SetMessage("not found")
+	sp.TraceState().FromRaw("vendor=abc")
+	sp.Events().AppendEmpty().SetName("retry")
+	sp.Links().AppendEmpty().Attributes().PutStr("note", "parent batch")
+	sp.Attributes().PutEmptyMap("http").PutStr("method", "GET")
+	return td
+}
+
+func TestCleanDataUnchanged(t *testing.T) {
+	pl, lsink := newLogs(t, testConfig())
+	want := printedLogs(t, cleanLogs())
+	require.NoError(t, pl.ConsumeLogs(context.Background(), cleanLogs()))
+	assert.Equal(t, string(want), string(printedLogs(t, lsink.AllLogs()[0])), "clean logs")
+
+	pt, tsink := newTraces(t, testConfig())
+	wantT := printedTraces(t, cleanTraces())
+	require.NoError(t, pt.ConsumeTraces(context.Background(), cleanTraces()))
+	assert.Equal(t, string(wantT), string(printedTraces(t, tsink.AllTraces()[0])), "clean traces")
+}
+
+// TestRekeyPreservesOrder checks rekey on its own, without the detector.
+func TestRekeyPreservesOrder(t *testing.T) {
+	tests := []struct {
+		keys   []string
+		secret []int
+		want   []string
+	}{
+		{[]string{"a", "s", "b"}, []int{1}, []string{"a", KeyPlaceholder, "b"}},
+		{[]string{"s1", "s2", "s3"}, []int{0, 1, 2}, []string{KeyPlaceholder, KeyPlaceholder + ":2", KeyPlaceholder + ":3"}},
+		{[]string{KeyPlaceholder + ":2", "s", "t"}, []int{1, 2}, []string{KeyPlaceholder + ":2", KeyPlaceholder, KeyPlaceholder + ":3"}},
+	}
+	for _, tt := range tests {
+		m := pcommon.NewMap()
+		for i, k := range tt.keys {
+			m.PutInt(k, int64(i))
+		}
+		rekey(m, tt.secret)
+		var got []string
+		var vals []int64
+		for k, v := range m.All() {
+			got = append(got, k)
+			vals = append(vals, v.Int())
+		}
+		assert.Equal(t, tt.want, got, "keys %v, secret %v", tt.keys, tt.secret)
+		assert.Equal(t, []int64{0, 1, 2}, vals, "keys %v: values move with their entries", tt.keys)
+	}
+}
+
+// TestStats checks the Stats method of both processors and that an
+// undecided finding is summed under its own summary attribute.
+func TestStats(t *testing.T) {
+	type statser interface{ Stats() detect.Stats }
+	pl, _ := newLogs(t, testConfig())
+	pt, _ := newTraces(t, testConfig())
+	for name, p := range map[string]any{"logs": pl, "traces": pt} {
+		st, ok := p.(statser)
+		require.True(t, ok, "%s processor has Stats", name)
+		assert.Equal(t, detect.Stats{}, st.Stats(), "%s: a new processor has counted nothing", name)
+	}
+	require.NoError(t, pl.ConsumeLogs(context.Background(), testLogs(tokens(24, 8))))
+	assert.Equal(t, detect.Stats{}, pl.(statser).Stats(), "nothing undecided with a long match timeout")
+
+	s, err := testConfig().resolve()
+	require.NoError(t, err)
+	r := newRedactor(s)
+	sc := new(scratch)
+	sc.add(detect.UndecidedID)
+	sc.add("github-pat-classic")
+	m := pcommon.NewMap()
+	r.annotate(sc, m)
+	assert.Equal(t, map[string]any{
+		"leakward.redacted.undecided":          int64(1),
+		"leakward.redacted.github-pat-classic": int64(1),
+		"leakward.redacted.total":              int64(2),
+	}, m.AsRaw(), "undecided regions are counted under their id")
 }
