@@ -17,7 +17,7 @@ func FuzzCheck(f *testing.F) {
 	c := newDemoChecker(f, newStore(f, k.leaked))
 	th := score.DefaultThresholds()
 	f.Fuzz(func(t *testing.T, key []byte, live bool) {
-		d := c.Check(key, score.CheckOptions{RequireLive: live, Now: now})
+		d := c.Check(ctx, key, score.CheckOptions{RequireLive: live, Now: now})
 		if d.Accepted != (d.Reject == "") {
 			t.Fatalf("Accepted %v with Reject %q", d.Accepted, d.Reject)
 		}
