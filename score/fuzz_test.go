@@ -30,5 +30,14 @@ func FuzzCheck(f *testing.F) {
 		if !d.Accepted && !d.Result.HasReason(d.Reject) {
 			t.Fatalf("rejected with %q, which the reasons do not list", d.Reject)
 		}
+		if !d.Checks.Has(score.CheckedFormat) {
+			t.Fatalf("checks %v lack the format check", d.Checks)
+		}
+		if d.Accepted && !d.Checks.Has(score.CheckedPlaceholder|score.CheckedExpiry|score.CheckedLeakStore) {
+			t.Fatalf("accepted with checks %v: a store is configured and answers", d.Checks)
+		}
+		if d.StoreErr != nil {
+			t.Fatalf("store error from a loaded store: %v", d.StoreErr)
+		}
 	})
 }
