@@ -2,6 +2,7 @@ package leakward_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -260,7 +261,9 @@ func TestNoEchoScore(t *testing.T) {
 	require.NoError(t, err)
 	withStore, err := score.NewChecker(kd, score.CheckerConfig{Store: store})
 	require.NoError(t, err)
-	bare, err := score.NewChecker(d, score.CheckerConfig{MaxKeyBytes: 256})
+	// bare requires a store and has none: every lookup takes the
+	// store.unavailable path.
+	bare, err := score.NewChecker(d, score.CheckerConfig{MaxKeyBytes: 256, RequireStore: true})
 	require.NoError(t, err)
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	exposures := []score.Exposure{score.ExposureUnknown, score.ExposureUserInput, score.ExposureLog, score.ExposureSourceCode, score.ExposurePublic}
@@ -282,7 +285,8 @@ func TestNoEchoScore(t *testing.T) {
 				if testing.Short() && j%2 != i%2 {
 					continue
 				}
-				r := sc.ScoreFinding(ex.src, f, e, now)
+				r, err := sc.ScoreFinding(context.Background(), ex.src, f, e, now)
+				require.NoError(t, err, "%s ScoreFinding", ex.name)
 				in := score.FindingInput(f, e)
 				in.Now = now
 				r2 := sc.Score(in)
@@ -301,8 +305,8 @@ func TestNoEchoScore(t *testing.T) {
 			for _, v := range variants {
 				for _, o := range opts {
 					for _, c := range checkers {
-						dec := c.Check([]byte(v), o)
-						assertNoEcho(t, ex.name+" Check", ex.secrets, dec, &dec, dec.Result, dec.Result.Reasons(), dec.Reject)
+						dec := c.Check(context.Background(), []byte(v), o)
+						assertNoEcho(t, ex.name+" Check", ex.secrets, dec, &dec, dec.Result, dec.Result.Reasons(), dec.Reject, dec.Checks, dec.StoreErr)
 					}
 				}
 			}
@@ -312,9 +316,9 @@ func TestNoEchoScore(t *testing.T) {
 	assertNoEcho(t, "NewChecker error", allSecrets(exs), err)
 }
 
-// TestNoEchoParseExposure: ParseExposure's error quotes its input, so a
-// secret passed by mistake (a config value read from the wrong variable)
-// is printed. Known bug.
+// TestNoEchoParseExposure: ParseExposure's error describes an unknown
+// name by its length, so a secret passed by mistake (a config value read
+// from the wrong variable) is not printed.
 func TestNoEchoParseExposure(t *testing.T) {
 	d, err := detect.New(patterns.Default())
 	require.NoError(t, err)
@@ -324,6 +328,23 @@ func TestNoEchoParseExposure(t *testing.T) {
 			assertNoEcho(t, ex.name+" ParseExposure error", ex.secrets, err)
 		}
 	}
+}
+
+// has reports whether l lists key, and fails the test if l cannot say.
+func has(t testing.TB, l score.LeakStore, key []byte) bool {
+	t.Helper()
+	ok, err := l.ContainsKey(context.Background(), key)
+	require.NoError(t, err, "ContainsKey")
+	return ok
+}
+
+// hasDigest reports whether l lists the key of digest d, and fails the
+// test if l cannot say.
+func hasDigest(t testing.TB, l score.LeakStore, d [32]byte) bool {
+	t.Helper()
+	ok, err := l.ContainsDigest(context.Background(), d)
+	require.NoError(t, err, "ContainsDigest")
+	return ok
 }
 
 // storeOf builds a leak store of keys.
@@ -365,8 +386,8 @@ func TestNoEchoLeakstore(t *testing.T) {
 	for _, pep := range [][]byte{nil, []byte(pepper)} {
 		s := storeOf(t, secrets, pep)
 		for _, k := range secrets {
-			assert.True(t, s.ContainsKey([]byte(k)), "ContainsKey(%s)", detect.Preview([]byte(k)))
-			assert.True(t, s.ContainsDigest(leakstore.Digest([]byte(k))), "ContainsDigest(%s)", detect.Preview([]byte(k)))
+			assert.True(t, has(t, s, []byte(k)), "ContainsKey(%s)", detect.Preview([]byte(k)))
+			assert.True(t, hasDigest(t, s, leakstore.Digest([]byte(k))), "ContainsDigest(%s)", detect.Preview([]byte(k)))
 		}
 		h := s.Header()
 		assertNoEcho(t, "Store", check, s, h, s.Scheme(), s.Count(), s.EstimatedFPRate())
@@ -387,7 +408,7 @@ func TestNoEchoLeakstore(t *testing.T) {
 		hv, err2 := leakstore.Verify(bytes.NewReader(file.Bytes()), nil)
 		assertNoEcho(t, "Read", check, s2, s2.Header(), hh, hv, err1, err2)
 		for _, k := range secrets {
-			assert.True(t, s2.ContainsKey([]byte(k)), "ContainsKey after Read (%s)", detect.Preview([]byte(k)))
+			assert.True(t, has(t, s2, []byte(k)), "ContainsKey after Read (%s)", detect.Preview([]byte(k)))
 		}
 
 		// Wrong or missing pepper: a secret as the wrong pepper.
@@ -445,7 +466,7 @@ func TestNoEchoLeakstore(t *testing.T) {
 			assertNoEcho(t, "ParseDigest error", check, e, e2)
 		}
 		// The reloader still answers from the last good store.
-		assert.True(t, rl.ContainsKey([]byte(secrets[0])))
+		assert.True(t, has(t, rl, []byte(secrets[0])))
 	}
 	_, err = leakstore.New(leakstore.Config{Capacity: 1, Pepper: []byte(pepper[:leakstore.MinPepperBytes-1])})
 	assertNoEcho(t, "New with short pepper", []string{pepper[:leakstore.MinPepperBytes-1]}, err)
@@ -635,7 +656,14 @@ func TestNoEchoExamples(t *testing.T) {
 		addr := l.Addr().String()
 		l.Close()
 		var logs bytes.Buffer
-		srv := exec.Command(bin("signup"), "-addr", addr, "-allow-test")
+		// A store listing every other secret: both answers are exercised.
+		var listed []string
+		for i := 0; i < len(secrets); i += 2 {
+			listed = append(listed, secrets[i])
+		}
+		storePath := filepath.Join(dir, "signup.lwl")
+		require.NoError(t, storeOf(t, listed, nil).WriteFile(storePath))
+		srv := exec.Command(bin("signup"), "-addr", addr, "-allow-test", "-store", storePath)
 		srv.Stdout, srv.Stderr = &logs, &logs
 		require.NoError(t, srv.Start())
 		defer func() {

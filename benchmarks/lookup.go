@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"runtime"
@@ -76,9 +77,17 @@ func measureStore(n uint64, budget time.Duration, count int) (storeRow, error) {
 	row.sizeMB = float64(s.SizeBytes()) / 1e6
 	row.k = s.K()
 	row.fpRate = s.EstimatedFPRate()
+	ctx := context.Background()
+	var lookupErr error
+	found := func(ok bool, err error) bool {
+		if err != nil {
+			lookupErr = err
+		}
+		return ok
+	}
 	hits := 0
 	row.hitNs = nsPerOp(budget, count, func(i int) {
-		if s.ContainsDigest(syntheticDigest(1, uint64(i)*7919%n)) {
+		if found(s.ContainsDigest(ctx, syntheticDigest(1, uint64(i)*7919%n))) {
 			hits++
 		}
 	})
@@ -86,7 +95,7 @@ func measureStore(n uint64, budget time.Duration, count int) (storeRow, error) {
 		return row, fmt.Errorf("benchmarks: leak store of %d lost its digests", n)
 	}
 	row.missNs = nsPerOp(budget, count, func(i int) {
-		if s.ContainsDigest(syntheticDigest(2, uint64(i))) {
+		if found(s.ContainsDigest(ctx, syntheticDigest(2, uint64(i)))) {
 			hits++
 		}
 	})
@@ -94,10 +103,13 @@ func measureStore(n uint64, budget time.Duration, count int) (storeRow, error) {
 	copy(key[:], "lwbench_absent_key_")
 	row.keyNs = nsPerOp(budget, count, func(i int) {
 		binary.LittleEndian.PutUint64(key[24:], uint64(i))
-		if s.ContainsKey(key[:]) {
+		if found(s.ContainsKey(ctx, key[:])) {
 			hits++
 		}
 	})
+	if lookupErr != nil {
+		return row, fmt.Errorf("benchmarks: leak store lookup: %w", lookupErr)
+	}
 	return row, nil
 }
 
@@ -126,12 +138,13 @@ func measureCheck(d *detect.Detector, key []byte, keyType string, storeN uint64,
 		return nil, fmt.Errorf("benchmarks: checker: %w", err)
 	}
 	opts := score.CheckOptions{Now: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}
+	ctx := context.Background()
 	unknown := []byte("q7Vx2LmP9sKd4RtY8wBn3HcJ6fGa1ZeU5oTi0NbM")
 	var rows []checkRow
 	run := func(name string, key []byte) {
 		var dec score.Decision
-		ns := nsPerOp(budget, count, func(int) { dec = checker.Check(key, opts) })
-		allocs := testingAllocs(func() { dec = checker.Check(key, opts) })
+		ns := nsPerOp(budget, count, func(int) { dec = checker.Check(ctx, key, opts) })
+		allocs := testingAllocs(func() { dec = checker.Check(ctx, key, opts) })
 		verdict := "accepted"
 		if !dec.Accepted {
 			verdict = "rejected: " + string(dec.Reject)

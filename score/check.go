@@ -2,9 +2,11 @@ package score
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,7 +17,8 @@ import (
 )
 
 // Rejection codes of Checker.Check. They carry 0 points; a Decision lists
-// them before the score's reasons. CodeKnownLeaked also rejects.
+// them before the score's reasons. CodeKnownLeaked and
+// CodeStoreUnavailable also reject.
 const (
 	// CodeMalformed: empty, too long, or more than the key (text around
 	// it, several keys, an encoded key).
@@ -52,12 +55,29 @@ const shapeTimeout = 10 * time.Millisecond
 // finding; more means the value is malformed, so the rest are not needed.
 const maxKeyFindings = 4
 
-// CheckerConfig configures a Checker. The zero value means the defaults.
+// CheckerConfig configures a Checker. The zero value means the defaults:
+// no leak store, so the leak check does not run (each Decision's Checks
+// lacks CheckedLeakStore).
 type CheckerConfig struct {
 	// Scorer scores recognised keys; nil means Default.
 	Scorer *Scorer
-	// Store lists known-leaked keys; nil is an empty store.
+	// Store lists known-leaked keys. Nil means no store: keys are not
+	// compared with one, and Decisions say so (see Checks). A store that
+	// returns an error is unavailable: by default the key is rejected
+	// with CodeStoreUnavailable (see StoreFailOpen).
 	Store LeakStore
+	// RequireStore makes a nil Store an outage rather than a choice: every
+	// key the Checker would have looked up is rejected with
+	// CodeStoreUnavailable, as when the store errors. Set it when the
+	// store comes from configuration that may be missing.
+	RequireStore bool
+	// StoreFailOpen accepts keys while the store is unavailable (it
+	// returns an error, or is nil with RequireStore) instead of rejecting
+	// them with CodeStoreUnavailable. This is failing open: during an
+	// outage a leaked key is accepted. The Decision still lists the
+	// store.unavailable reason (0 points), sets StoreErr and lacks
+	// CheckedLeakStore, so the caller can re-check the key later.
+	StoreFailOpen bool
 	// MaxKeyBytes is the longest key accepted, after trimming; 0 means
 	// DefaultMaxKeyBytes.
 	MaxKeyBytes int
@@ -78,16 +98,29 @@ type CheckOptions struct {
 	Now time.Time
 }
 
-// Decision is the answer of Checker.Check. It never holds the key.
+// Decision is the answer of Checker.Check. It never holds the key. A
+// Decision is a value: copies are independent.
 type Decision struct {
 	// Accepted reports whether the key may be registered.
 	Accepted bool
-	// Reject is the main rejection code (one of the check.* codes or
-	// CodeKnownLeaked); empty when Accepted.
+	// Reject is the main rejection code (one of the check.* codes,
+	// CodeKnownLeaked or CodeStoreUnavailable); empty when Accepted.
+	// Rejections about the key itself come first, so CodeStoreUnavailable
+	// is the main code only of a key that nothing else rejects.
 	Reject Code
 	// PatternID is the credential type recognised; empty when the value
 	// was not recognised.
 	PatternID string
+	// Checks is the set of checks that ran. A Decision without
+	// CheckedLeakStore was not compared with a leak store: none is
+	// configured, the value was rejected before the lookup, or the store
+	// could not answer (StoreErr then says why).
+	Checks Checks
+	// StoreErr is why the leak store could not answer; it wraps
+	// ErrStoreUnavailable and the store's error. It is nil when the store
+	// answered or was not asked. MarshalJSON leaves it out: it is for the
+	// service's logs, not for the client.
+	StoreErr error
 	// Result is the risk of the key and the reasons for the decision:
 	// rejection reasons first (0 points each), then the score's reasons
 	// when the key was recognised. A known-leaked key is listed once, by
@@ -96,27 +129,104 @@ type Decision struct {
 }
 
 // MarshalJSON renders d as {"accepted":…,"reject":…,"pattern_id":…,
-// "score":…,"level":…,"reasons":[…]}.
+// "checks":[…],"score":…,"level":…,"reasons":[…]}.
 func (d Decision) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Accepted  bool     `json:"accepted"`
 		Reject    Code     `json:"reject,omitempty"`
 		PatternID string   `json:"pattern_id,omitempty"`
+		Checks    Checks   `json:"checks"`
 		Score     int      `json:"score"`
 		Level     Level    `json:"level"`
 		Reasons   []Reason `json:"reasons"`
-	}{d.Accepted, d.Reject, d.PatternID, d.Result.Score, d.Result.Level, d.Result.Reasons()})
+	}{d.Accepted, d.Reject, d.PatternID, d.Checks, d.Result.Score, d.Result.Level, d.Result.Reasons()})
+}
+
+// Checks is a set of the checks a Checker ran on a value, whatever their
+// outcome: a check that ran may have passed or rejected, one that did not
+// run decided nothing. The zero value is the empty set. Checks is a plain
+// value, safe to copy and share.
+type Checks uint8
+
+// The checks of Checker.Check, in the order it runs them.
+const (
+	// CheckedFormat ("format"): the length, and that the value is one
+	// whole credential the detector recognises (its checksum included),
+	// not encoded and without text around it. Every Check runs it.
+	CheckedFormat Checks = 1 << iota
+	// CheckedPlaceholder ("placeholder"): placeholders, masks, template
+	// references, documentation values and values with too little
+	// randomness for their type. It runs for every value within the
+	// length limit.
+	CheckedPlaceholder
+	// CheckedType ("type"): the credential is of one of
+	// CheckOptions.Types. It runs for a recognised key when Types is set.
+	CheckedType
+	// CheckedTestKey ("test-key"): test and sandbox keys. It runs for a
+	// recognised key when CheckOptions.RequireLive is set.
+	CheckedTestKey
+	// CheckedExpiry ("expiry"): the expiry a token carries. It runs for
+	// every recognised key; a key without an expiry passes.
+	CheckedExpiry
+	// CheckedLeakStore ("leak-store"): the leak store answered. It is
+	// absent when no store is configured, when the value was malformed
+	// (not looked up), and when the store could not answer.
+	CheckedLeakStore
+
+	numChecks = 6
+)
+
+var checkNames = [numChecks]string{"format", "placeholder", "type", "test-key", "expiry", "leak-store"}
+
+// Has reports whether every check of x is in c.
+func (c Checks) Has(x Checks) bool { return c&x == x }
+
+// String returns the names of the checks in c joined by "|", in the order
+// of the constants ("format|placeholder|leak-store"), or "none".
+func (c Checks) String() string {
+	if c == 0 {
+		return "none"
+	}
+	var b strings.Builder
+	for i, n := range checkNames {
+		if c&(1<<i) != 0 {
+			if b.Len() > 0 {
+				b.WriteByte('|')
+			}
+			b.WriteString(n)
+		}
+	}
+	if rest := c &^ (1<<numChecks - 1); rest != 0 {
+		if b.Len() > 0 {
+			b.WriteByte('|')
+		}
+		fmt.Fprintf(&b, "checks(%#x)", uint8(rest))
+	}
+	return b.String()
+}
+
+// MarshalJSON renders c as a JSON array of check names, [] when empty.
+func (c Checks) MarshalJSON() ([]byte, error) {
+	names := make([]string, 0, numChecks)
+	for i, n := range checkNames {
+		if c&(1<<i) != 0 {
+			names = append(names, n)
+		}
+	}
+	return json.Marshal(names)
 }
 
 // Checker decides whether to accept keys submitted to signup and
 // key-registration flows. It is immutable after NewChecker and safe for
 // concurrent use.
 type Checker struct {
-	det    *detect.Detector
-	scorer *Scorer
-	store  LeakStore
-	maxLen int
-	shapes func() []shape
+	det          *detect.Detector
+	scorer       *Scorer
+	store        LeakStore
+	requireStore bool
+	failOpen     bool
+	maxLen       int
+	shapes       func() []shape
 }
 
 // shape is a pattern's regex compiled for the rejection path, which tells
@@ -142,7 +252,8 @@ func NewChecker(d *detect.Detector, c CheckerConfig) (*Checker, error) {
 	if c.MaxKeyBytes < 0 {
 		return nil, fmt.Errorf("score: MaxKeyBytes %d is negative", c.MaxKeyBytes)
 	}
-	ch := &Checker{det: d, scorer: c.Scorer, store: c.Store, maxLen: c.MaxKeyBytes}
+	ch := &Checker{det: d, scorer: c.Scorer, store: c.Store, requireStore: c.RequireStore,
+		failOpen: c.StoreFailOpen, maxLen: c.MaxKeyBytes}
 	if ch.scorer == nil {
 		ch.scorer = Default()
 	}
@@ -157,25 +268,36 @@ func NewChecker(d *detect.Detector, c CheckerConfig) (*Checker, error) {
 // trimmed; the rest must be exactly one credential the detector
 // recognises, of one of want.Types when that is set, live when
 // want.RequireLive is set, not expired and not known to have leaked.
+// The Decision's Checks say which of these ran.
+//
+// The leak store is asked with ctx. When it cannot answer (it returns an
+// error, or it is nil and the config requires one), the key is rejected
+// with CodeStoreUnavailable unless the config says StoreFailOpen; either
+// way Decision.StoreErr says why and Checks lacks CheckedLeakStore.
 //
 // Check does not retain key and never puts it in the Decision. A key that
 // is accepted or rejected after recognition costs one scan of the key
 // into a stack buffer, one store lookup and one score; Check allocates
-// nothing beyond what the detector's scan does. A value that is not
-// recognised also runs the regexes of the patterns whose keywords it
-// contains (skipping patterns that need context), to say whether its
-// checksum failed; those regexes are compiled on the first such call.
-func (c *Checker) Check(key []byte, want CheckOptions) Decision {
+// nothing beyond what the detector's scan and the store do, except to
+// wrap the error of a store that fails. A value that is not recognised
+// also runs the regexes of the patterns whose keywords it contains
+// (skipping patterns that need context), to say whether its checksum
+// failed; those regexes are compiled on the first such call.
+func (c *Checker) Check(ctx context.Context, key []byte, want CheckOptions) Decision {
 	var d Decision
+	d.Checks = CheckedFormat
 	key = bytes.TrimSpace(key)
 	if len(key) == 0 || len(key) > c.maxLen {
 		d.reject(CodeMalformed, textMalformedLen)
 		return d
 	}
+	// The detector drops placeholders and documentation values; an
+	// unrecognised value is tested for them below.
+	d.Checks |= CheckedPlaceholder
 	var buf [maxKeyFindings]detect.Finding
 	fs := c.det.AppendScan(buf[:0], key)
 	if len(fs) == 0 {
-		c.unrecognised(&d, key)
+		c.unrecognised(ctx, &d, key)
 		return d
 	}
 	f := &fs[0]
@@ -188,7 +310,7 @@ func (c *Checker) Check(key []byte, want CheckOptions) Decision {
 		return d
 	}
 	d.PatternID = f.PatternID
-	leaked := c.store != nil && c.store.ContainsKey(key)
+	leaked, unavailable := c.lookup(ctx, &d, key)
 	now := want.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -198,14 +320,24 @@ func (c *Checker) Check(key []byte, want CheckOptions) Decision {
 		// The score lists the store.known-leaked reason with its points.
 		d.Reject = CodeKnownLeaked
 	}
-	if len(want.Types) > 0 && !contains(want.Types, f.PatternID) {
-		d.reject(CodeUnexpectedType, textUnexpectedType)
+	if len(want.Types) > 0 {
+		d.Checks |= CheckedType
+		if !contains(want.Types, f.PatternID) {
+			d.reject(CodeUnexpectedType, textUnexpectedType)
+		}
 	}
-	if want.RequireLive && test {
-		d.reject(CodeTestMode, textTestMode)
+	if want.RequireLive {
+		d.Checks |= CheckedTestKey
+		if test {
+			d.reject(CodeTestMode, textTestMode)
+		}
 	}
+	d.Checks |= CheckedExpiry
 	if f.Meta.ExpiresAt != 0 && f.Meta.ExpiresAt <= now.Unix() {
 		d.reject(CodeExpiredKey, textExpiredKey)
+	}
+	if unavailable {
+		c.storeUnavailable(&d)
 	}
 	exp := want.Exposure
 	if exp == ExposureUnknown {
@@ -247,9 +379,45 @@ func (d *Decision) reject(code Code, text string) {
 	d.Result.AddReason(Reason{Code: code, Text: text})
 }
 
+// errNoStore is Decision.StoreErr when a store is required and none is
+// configured.
+var errNoStore = fmt.Errorf("%w: no store configured", ErrStoreUnavailable)
+
+// lookup asks the store whether it lists key. It records in d whether the
+// store answered (CheckedLeakStore) or why not (StoreErr), and reports
+// whether the key is listed and whether the store was unavailable. A nil
+// store that is not required is neither.
+func (c *Checker) lookup(ctx context.Context, d *Decision, key []byte) (leaked, unavailable bool) {
+	if c.store == nil {
+		if c.requireStore {
+			d.StoreErr = errNoStore
+			return false, true
+		}
+		return false, false
+	}
+	leaked, err := c.store.ContainsKey(ctx, key)
+	if err != nil {
+		// The answer is unknown, never "not listed".
+		d.StoreErr = fmt.Errorf("%w: %w", ErrStoreUnavailable, err)
+		return false, true
+	}
+	d.Checks |= CheckedLeakStore
+	return leaked, false
+}
+
+// storeUnavailable records that the store could not answer: a rejection,
+// or only a reason when the Checker fails open.
+func (c *Checker) storeUnavailable(d *Decision) {
+	if c.failOpen {
+		d.Result.AddReason(Reason{Code: CodeStoreUnavailable, Text: textStoreUnavailable})
+		return
+	}
+	d.reject(CodeStoreUnavailable, textStoreUnavailable)
+}
+
 // unrecognised explains why a value without findings was not recognised.
-func (c *Checker) unrecognised(d *Decision, key []byte) {
-	leaked := c.store != nil && c.store.ContainsKey(key)
+func (c *Checker) unrecognised(ctx context.Context, d *Decision, key []byte) {
+	leaked, unavailable := c.lookup(ctx, d, key)
 	switch {
 	case looksPlaceholder(key):
 		d.reject(CodePlaceholder, textPlaceholder)
@@ -264,6 +432,9 @@ func (c *Checker) unrecognised(d *Decision, key []byte) {
 		default:
 			d.reject(CodeUnrecognised, textUnrecognised)
 		}
+	}
+	if unavailable {
+		c.storeUnavailable(d) // listed after the main rejection
 	}
 	if leaked {
 		// Listed, so a real key leaked under this value: still critical.
@@ -456,4 +627,5 @@ const (
 	textTestMode         = "a test or sandbox key where a live key is required"
 	textExpiredKey       = "the token has expired"
 	textRejectLeaked     = "known to have leaked; rotate it"
+	textStoreUnavailable = "the leak store could not answer; not checked against it"
 )

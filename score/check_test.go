@@ -1,6 +1,7 @@
 package score_test
 
 import (
+	"context"
 	"encoding/json"
 	"hash/crc32"
 	"math/rand/v2"
@@ -18,6 +19,9 @@ import (
 	"github.com/leakward/leakward/score"
 	"github.com/leakward/leakward/score/leakstore"
 )
+
+// ctx is the context of the tests' checks and lookups.
+var ctx = context.Background()
 
 // The checker tests use synthetic patterns, so that they do not depend on
 // the catalog; the benchmarks also run against the catalog.
@@ -254,7 +258,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := c.Check([]byte(tt.key), tt.want)
+			got := c.Check(ctx, []byte(tt.key), tt.want)
 			in := preview(tt.key)
 			assert.Equal(t, tt.wantAccept, got.Accepted, "Accepted for %s", in)
 			assert.Equal(t, tt.wantReject, got.Reject, "Reject for %s", in)
@@ -270,31 +274,11 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestCheckStores(t *testing.T) {
-	k := makeKeys()
-	d, err := detect.New(demoPatterns())
-	require.NoError(t, err)
-	var nilStore *leakstore.Store
-	for _, tt := range []struct {
-		name  string
-		store score.LeakStore
-	}{
-		{"nil interface", nil},
-		{"nil *leakstore.Store", nilStore},
-		{"empty store", newStore(t)},
-	} {
-		c, err := score.NewChecker(d, score.CheckerConfig{Store: tt.store})
-		require.NoError(t, err, tt.name)
-		got := c.Check([]byte(k.leaked), score.CheckOptions{Now: now})
-		assert.True(t, got.Accepted, "Accepted with store %s", tt.name)
-	}
-}
-
 func TestCheckKnownLeakedUnrecognised(t *testing.T) {
 	// A store lists a value the detector does not recognise: still
 	// rejected as unrecognised, and flagged critical.
 	c := newDemoChecker(t, newStore(t, "opaque-value-123456789"))
-	got := c.Check([]byte("opaque-value-123456789"), score.CheckOptions{})
+	got := c.Check(ctx, []byte("opaque-value-123456789"), score.CheckOptions{})
 	assert.Equal(t, score.CodeUnrecognised, got.Reject)
 	assert.Equal(t, []score.Code{score.CodeUnrecognised, score.CodeKnownLeaked}, reasonCodes(got.Result))
 	assert.Equal(t, score.LevelCritical, got.Result.Level)
@@ -310,17 +294,18 @@ func TestNewChecker(t *testing.T) {
 	c, err := score.NewChecker(d, score.CheckerConfig{MaxKeyBytes: 20})
 	require.NoError(t, err)
 	k := makeKeys()
-	got := c.Check([]byte(k.payLive), score.CheckOptions{})
+	got := c.Check(ctx, []byte(k.payLive), score.CheckOptions{})
 	assert.Equal(t, score.CodeMalformed, got.Reject, "key longer than MaxKeyBytes")
 }
 
 func TestCheckDecisionJSON(t *testing.T) {
 	k := makeKeys()
 	c := newDemoChecker(t, nil)
-	got := c.Check([]byte(k.payTest), score.CheckOptions{RequireLive: true, Now: now})
+	got := c.Check(ctx, []byte(k.payTest), score.CheckOptions{RequireLive: true, Now: now})
 	b, err := json.Marshal(got)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"accepted":false,"reject":"check.test-mode","pattern_id":"demo-pay-key","score":15,"level":"low","reasons":[
+	assert.JSONEq(t, `{"accepted":false,"reject":"check.test-mode","pattern_id":"demo-pay-key",
+		"checks":["format","placeholder","test-key","expiry"],"score":15,"level":"low","reasons":[
 		{"code":"check.test-mode","points":0,"text":"a test or sandbox key where a live key is required"},
 		{"code":"privilege.test-mode","points":0,"text":"sandbox access only"},
 		{"code":"severity.critical","points":20,"text":"base severity critical"},
@@ -346,8 +331,8 @@ func TestCheckAllocs(t *testing.T) {
 		{"validated", k.crc},
 	} {
 		key := []byte(tt.key)
-		c.Check(key, want) // warm the detector's pool
-		got := testing.AllocsPerRun(200, func() { c.Check(key, want) })
+		c.Check(ctx, key, want) // warm the detector's pool
+		got := testing.AllocsPerRun(200, func() { c.Check(ctx, key, want) })
 		buf := make([]detect.Finding, 0, 4)
 		scan := testing.AllocsPerRun(200, func() { buf = d.AppendScan(buf[:0], key) })
 		// Check adds no allocation to the detector's scan of the key.
@@ -373,7 +358,7 @@ func TestCheckConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 200; i++ {
 				tc := cases[(g+i)%len(cases)]
-				got := c.Check([]byte(tc.key), score.CheckOptions{Now: now})
+				got := c.Check(ctx, []byte(tc.key), score.CheckOptions{Now: now})
 				if got.Accepted != tc.accept {
 					t.Errorf("Check(%s) accepted %v, want %v", preview(tc.key), got.Accepted, tc.accept)
 					return
@@ -403,7 +388,7 @@ func catalogChecker(b *testing.B, store score.LeakStore, keyOnly bool) (*score.C
 	if _, ok := patterns.ByID("anthropic-api-key"); ok {
 		r := rand.New(rand.NewPCG(7, 7))
 		cand := []byte("sk-ant-api03-" + randBody(r, 93) + "AA")
-		if got := c.Check(cand, score.CheckOptions{}); got.Accepted && got.PatternID == "anthropic-api-key" {
+		if got := c.Check(ctx, cand, score.CheckOptions{}); got.Accepted && got.PatternID == "anthropic-api-key" {
 			key, id = cand, "anthropic-api-key"
 		}
 	}
@@ -453,7 +438,7 @@ func benchCheck(b *testing.B, c *score.Checker, key []byte, wantAccept bool) {
 	b.ReportAllocs()
 	var d score.Decision
 	for b.Loop() {
-		d = c.Check(key, want)
+		d = c.Check(ctx, key, want)
 	}
 	if d.Accepted != wantAccept {
 		b.Fatalf("Check(%s) accepted %v (%s), want %v", preview(string(key)), d.Accepted, d.Reject, wantAccept)
@@ -467,7 +452,7 @@ func BenchmarkCheckParallel(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if !c.Check(key, score.CheckOptions{}).Accepted {
+			if !c.Check(ctx, key, score.CheckOptions{}).Accepted {
 				b.Error("rejected")
 				return
 			}
@@ -526,18 +511,21 @@ func TestScoreFinding(t *testing.T) {
 		{"test", now, 25, []score.Code{"privilege.test-mode", "severity.critical", "confidence.distinctive", score.CodeTest, "exposure.log"}},
 	}
 	for i, tt := range tests {
-		got := s.ScoreFinding(line, fs[i], score.ExposureLog, tt.now)
+		got, err := s.ScoreFinding(ctx, line, fs[i], score.ExposureLog, tt.now)
+		require.NoError(t, err, "ScoreFinding of the %s finding %v", tt.name, fs[i])
 		assert.Equal(t, tt.wantScore, got.Score, "score of the %s finding %v", tt.name, fs[i])
 		assert.Equal(t, tt.wantCodes, reasonCodes(got), "reason codes of the %s finding %v", tt.name, fs[i])
 	}
 	// Without a time, expiry is not evaluated.
-	got := s.ScoreFinding(line, fs[2], score.ExposureLog, time.Time{})
+	got, err := s.ScoreFinding(ctx, line, fs[2], score.ExposureLog, time.Time{})
+	require.NoError(t, err)
 	assert.False(t, got.HasReason(score.CodeExpired), "expiry evaluated without a time")
 	// A finding whose span is outside src is scored without the store.
-	got = s.ScoreFinding(nil, fs[1], score.ExposureLog, now)
+	got, err = s.ScoreFinding(ctx, nil, fs[1], score.ExposureLog, now)
+	require.NoError(t, err)
 	assert.False(t, got.HasReason(score.CodeKnownLeaked), "store asked about a span outside src")
 	if !raceEnabled {
-		allocs := testing.AllocsPerRun(100, func() { got = s.ScoreFinding(line, fs[1], score.ExposureLog, now) })
+		allocs := testing.AllocsPerRun(100, func() { got, err = s.ScoreFinding(ctx, line, fs[1], score.ExposureLog, now) })
 		assert.Equal(t, 0.0, allocs, "allocs per ScoreFinding")
 	}
 }
@@ -568,7 +556,7 @@ func TestCheckCatalogExamples(t *testing.T) {
 				if !selfIdentifying(secret, &p) {
 					continue
 				}
-				got := c.Check(secret, score.CheckOptions{Now: now})
+				got := c.Check(ctx, secret, score.CheckOptions{Now: now})
 				checked++
 				if got.Reject == score.CodeExpiredKey {
 					continue // an example token may carry a past expiry

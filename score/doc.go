@@ -60,7 +60,8 @@
 //	fact.expired                   -40  token expiry before Input.Now
 //	fact.encrypted                 -30  encrypted, needs a passphrase
 //
-// An unknown exposure adds no reason. For a known-leaked secret the
+// A store.unavailable reason (0 points) is listed when the leak store
+// could not answer. An unknown exposure adds no reason. For a known-leaked secret the
 // store.known-leaked reason carries whichever is larger: its weight or the
 // points needed to reach the critical threshold, so the listed points
 // still add up to the score (before clamping).
@@ -106,20 +107,47 @@
 //	check.test-mode        a test or sandbox key where a live one is required
 //	check.expired          a token whose expiry has passed
 //	store.known-leaked     listed in the leak store
+//	store.unavailable      the leak store could not answer
 //
 // When the key was recognised, the Result also holds its risk score as
 // user input, so that a service can store the level with the key. Build
 // the Checker's detector from [KeyPatterns] with decoding off: patterns
 // that need context cannot recognise a bare key, and the generic ones are
-// the slowest to run.
+// the slowest to run. A Decision's [Checks] say which checks ran (format,
+// placeholder, type, test-key, expiry, leak-store), so that a service can
+// tell "not listed" from "not looked up".
+//
+// # The leak store fails closed
+//
+// A [LeakStore] lookup takes a context and returns an error when it cannot
+// answer, and no consumer reads that error as "not listed". A [Checker]
+// whose store errors rejects the key with store.unavailable and puts the
+// error in Decision.StoreErr; [CheckerConfig].RequireStore does the same
+// when no store is configured, so that a store file that failed to load
+// is an outage, not an empty list. [CheckerConfig].StoreFailOpen accepts
+// such keys instead; this is failing open, and the Decision still lists
+// store.unavailable and lacks the leak-store check. Without a store and
+// without RequireStore, keys are not looked up, and Decisions say so.
+// [Scorer.ScoreFinding] returns a failing store's error with a score that
+// ignores the store and lists store.unavailable (0 points).
+//
+// Load a store file at startup and treat an error as fatal, or as an
+// explicit choice to run without one:
+//
+//	store, err := leakstore.ReadFile("leaked.lwl", nil)
+//	if err != nil {
+//		return err // a missing or corrupt store is not an empty one
+//	}
+//	chk, err := score.NewChecker(det, score.CheckerConfig{Store: store})
 //
 // # Concurrency and cost
 //
 // A [Scorer] and a [Checker] are immutable after construction and safe
 // for concurrent use. [Scorer.Score] and [Scorer.ScoreFinding] do not
-// allocate. [Checker.Check] of a recognised key costs one detector scan
-// of the key, one store lookup (a SHA-256 of the key) and one score; it
-// adds no allocation to the scan's, and the scan dominates its time. The
+// allocate (unless the store fails: its error is wrapped).
+// [Checker.Check] of a recognised key costs one detector scan of the key,
+// one store lookup (a SHA-256 of the key) and one score; it adds no
+// allocation to the scan's, and the scan dominates its time. The
 // rejection paths for unrecognised values also run the regexes of the
 // patterns whose keywords the value contains (see [Checker.Check]).
 //

@@ -1,7 +1,9 @@
 package score_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -60,7 +62,13 @@ func ExampleScorer_ScoreFinding() {
 	k := makeKeys()
 	line := []byte(`level=info msg="charge" api_key=` + k.payLive)
 	for _, f := range d.Scan(line) {
-		r := score.Default().ScoreFinding(line, f, score.ExposureLog, time.Time{})
+		// Default has no leak store, so this never fails; with a store,
+		// an error means the store could not answer (see ScoreFinding).
+		r, err := score.Default().ScoreFinding(context.Background(), line, f, score.ExposureLog, time.Time{})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
 		fmt.Println(f, r.Score, r.Level)
 	}
 	// Output:
@@ -68,6 +76,7 @@ func ExampleScorer_ScoreFinding() {
 }
 
 func ExampleChecker_Check() {
+	ctx := context.Background()
 	d, err := detect.New(demoPatterns())
 	if err != nil {
 		fmt.Println(err)
@@ -87,24 +96,32 @@ func ExampleChecker_Check() {
 	}
 	want := score.CheckOptions{Types: []string{"demo-pay-key"}, RequireLive: true}
 	for _, key := range []string{k.payLive, k.payTest, k.leaked, k.ai, "${PAY_KEY}", "hello"} {
-		dec := c.Check([]byte(key), want)
-		fmt.Println(dec.Accepted, dec.Reject, dec.Result.Level)
+		dec := c.Check(ctx, []byte(key), want)
+		fmt.Println(dec.Accepted, dec.Reject, dec.Result.Level, dec.Checks)
 	}
 
 	// A decision marshals without the key.
-	b, _ := json.MarshalIndent(c.Check([]byte(k.payTest), want), "", "  ")
+	b, _ := json.MarshalIndent(c.Check(ctx, []byte(k.payTest), want), "", "  ")
 	os.Stdout.Write(append(b, '\n'))
 	// Output:
-	// true  high
-	// false check.test-mode low
-	// false store.known-leaked critical
-	// false check.unexpected-type high
-	// false check.placeholder none
-	// false check.unrecognised none
+	// true  high format|placeholder|type|test-key|expiry|leak-store
+	// false check.test-mode low format|placeholder|type|test-key|expiry|leak-store
+	// false store.known-leaked critical format|placeholder|type|test-key|expiry|leak-store
+	// false check.unexpected-type high format|placeholder|type|test-key|expiry|leak-store
+	// false check.placeholder none format|placeholder|leak-store
+	// false check.unrecognised none format|placeholder|leak-store
 	// {
 	//   "accepted": false,
 	//   "reject": "check.test-mode",
 	//   "pattern_id": "demo-pay-key",
+	//   "checks": [
+	//     "format",
+	//     "placeholder",
+	//     "type",
+	//     "test-key",
+	//     "expiry",
+	//     "leak-store"
+	//   ],
 	//   "score": 15,
 	//   "level": "low",
 	//   "reasons": [
@@ -140,4 +157,45 @@ func ExampleChecker_Check() {
 	//     }
 	//   ]
 	// }
+}
+
+// downStore is a leak store whose backend is down.
+type downStore struct{}
+
+var errDown = errors.New("leak service: connection refused")
+
+func (downStore) ContainsKey(context.Context, []byte) (bool, error)      { return false, errDown }
+func (downStore) ContainsDigest(context.Context, [32]byte) (bool, error) { return false, errDown }
+
+// A store that cannot answer rejects the key with store.unavailable: an
+// outage never reads as "not leaked". StoreFailOpen accepts instead, and
+// the Decision still says the leak check did not run.
+func ExampleCheckerConfig_storeUnavailable() {
+	ctx := context.Background()
+	d, err := detect.New(demoPatterns())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	key := []byte(makeKeys().payLive)
+	for _, cfg := range []score.CheckerConfig{
+		{Store: downStore{}},                      // the default: fail closed
+		{Store: downStore{}, StoreFailOpen: true}, // fail open: accept during the outage
+		{RequireStore: true},                      // a store is required and none was loaded
+		{},                                        // no store, by choice
+	} {
+		c, err := score.NewChecker(d, cfg)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		dec := c.Check(ctx, key, score.CheckOptions{})
+		fmt.Printf("accepted=%v reject=%q leak-checked=%v err=%v\n",
+			dec.Accepted, dec.Reject, dec.Checks.Has(score.CheckedLeakStore), dec.StoreErr)
+	}
+	// Output:
+	// accepted=false reject="store.unavailable" leak-checked=false err=score: leak store unavailable: leak service: connection refused
+	// accepted=true reject="" leak-checked=false err=score: leak store unavailable: leak service: connection refused
+	// accepted=false reject="store.unavailable" leak-checked=false err=score: leak store unavailable: no store configured
+	// accepted=true reject="" leak-checked=false err=<nil>
 }

@@ -17,7 +17,7 @@ func FuzzCheck(f *testing.F) {
 	c := newDemoChecker(f, newStore(f, k.leaked))
 	th := score.DefaultThresholds()
 	f.Fuzz(func(t *testing.T, key []byte, live bool) {
-		d := c.Check(key, score.CheckOptions{RequireLive: live, Now: now})
+		d := c.Check(ctx, key, score.CheckOptions{RequireLive: live, Now: now})
 		if d.Accepted != (d.Reject == "") {
 			t.Fatalf("Accepted %v with Reject %q", d.Accepted, d.Reject)
 		}
@@ -29,6 +29,15 @@ func FuzzCheck(f *testing.F) {
 		}
 		if !d.Accepted && !d.Result.HasReason(d.Reject) {
 			t.Fatalf("rejected with %q, which the reasons do not list", d.Reject)
+		}
+		if !d.Checks.Has(score.CheckedFormat) {
+			t.Fatalf("checks %v lack the format check", d.Checks)
+		}
+		if d.Accepted && !d.Checks.Has(score.CheckedPlaceholder|score.CheckedExpiry|score.CheckedLeakStore) {
+			t.Fatalf("accepted with checks %v: a store is configured and answers", d.Checks)
+		}
+		if d.StoreErr != nil {
+			t.Fatalf("store error from a loaded store: %v", d.StoreErr)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package score
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -36,6 +37,9 @@ const (
 
 var exposureNames = [numExposures]string{"unknown", "user-input", "log", "source-code", "public"}
 
+// exposureList is the names of exposureNames for error messages.
+var exposureList = strings.Join(exposureNames[:], ", ")
+
 // String returns the lowercase name of e ("unknown", "log", …), the suffix
 // of its reason code.
 func (e Exposure) String() string {
@@ -52,12 +56,10 @@ func ParseExposure(name string) (Exposure, error) {
 			return Exposure(i), nil
 		}
 	}
-	// The name comes from callers' input; echo it only when it cannot be a
-	// secret (a short lowercase word), else only its length.
-	if len(name) <= 16 && strings.Trim(name, "abcdefghijklmnopqrstuvwxyz-") == "" {
-		return 0, fmt.Errorf("%w: %q", ErrUnknownExposure, name)
-	}
-	return 0, fmt.Errorf("%w: a %d-byte name", ErrUnknownExposure, len(name))
+	// The name comes from callers' input and may be a secret read from the
+	// wrong place: it is described by its length, never quoted. Every
+	// name that could be quoted safely is a known one.
+	return 0, fmt.Errorf("%w: a %d-byte name, want one of %s", ErrUnknownExposure, len(name), exposureList)
 }
 
 // Prefixes of the reason codes built from a name. A privilege code is
@@ -86,6 +88,11 @@ const (
 	// CodeKnownLeaked: the leak store lists the secret. The score is raised
 	// to at least the critical threshold.
 	CodeKnownLeaked Code = "store.known-leaked"
+	// CodeStoreUnavailable: the leak store could not answer (it returned
+	// an error, or a Checker requires a store and has none), so whether the
+	// secret leaked is unknown. It carries 0 points; a Checker rejects
+	// with it unless it fails open (CheckerConfig.StoreFailOpen).
+	CodeStoreUnavailable Code = "store.unavailable"
 	// CodeLinked: found next to its pair (an access key id and its secret).
 	CodeLinked Code = "fact.linked"
 	// CodeAWSAccount: the AWS account id was decoded from the key id.
@@ -96,7 +103,7 @@ const (
 	CodeEncrypted Code = "fact.encrypted"
 )
 
-// Errors returned by New and ParseExposure.
+// Errors returned by New, ParseExposure and ScoreFinding.
 var (
 	// ErrWeights reports a weight outside [-MaxWeight, MaxWeight].
 	ErrWeights = errors.New("score: weight out of range")
@@ -105,6 +112,10 @@ var (
 	ErrThresholds = errors.New("score: thresholds must satisfy 1 <= low < medium < high < critical <= 100")
 	// ErrUnknownExposure reports an exposure name ParseExposure does not know.
 	ErrUnknownExposure = errors.New("score: unknown exposure")
+	// ErrStoreUnavailable reports a leak store that could not answer. It
+	// is wrapped by ScoreFinding's error and Decision.StoreErr, together
+	// with the store's error.
+	ErrStoreUnavailable = errors.New("score: leak store unavailable")
 )
 
 // MaxWeight bounds every weight: a single input moves the score by at most
@@ -214,7 +225,8 @@ type Config struct {
 	// Thresholds, when zero, means DefaultThresholds.
 	Thresholds Thresholds
 	// Store, when set, marks findings whose secret it lists as known-leaked
-	// in ScoreFinding. A nil store is empty.
+	// in ScoreFinding. Nil means no store: ScoreFinding does not look
+	// secrets up. A store error is returned, never read as "not listed".
 	Store LeakStore
 }
 
@@ -255,6 +267,7 @@ type Scorer struct {
 	exposure   [numExposures]reasonWeight
 	test       reasonWeight
 	leaked     reasonWeight
+	unavail    reasonWeight
 	linked     reasonWeight
 	awsAccount reasonWeight
 	expired    reasonWeight
@@ -292,6 +305,7 @@ func New(c Config) (*Scorer, error) {
 		other:      Reason{CodePrivilegeOther, w.OtherPrivilege, "grants an unclassified privilege"},
 		test:       Reason{CodeTest, w.Test, "test, sandbox or testnet value"},
 		leaked:     Reason{CodeKnownLeaked, w.KnownLeaked, "listed in the known-leaked store"},
+		unavail:    Reason{CodeStoreUnavailable, 0, textStoreUnavailable},
 		linked:     Reason{CodeLinked, w.Linked, "found next to its paired id or secret"},
 		awsAccount: Reason{CodeAWSAccount, w.AWSAccount, "AWS account id decoded from the key id"},
 		expired:    Reason{CodeExpired, w.Expired, "token expiry has passed"},
@@ -409,21 +423,37 @@ func FindingInput(f detect.Finding, e Exposure) Input {
 
 // ScoreFinding scores f, a finding in src, found at exposure e, with
 // expiries compared with now (zero: not evaluated). When the Scorer has a
-// store, it is asked about the secret's bytes in src; for a finding
-// inside encoded text (f.Encoding is not none) those are the encoded
-// bytes, which a store of plain keys does not list. ScoreFinding does not
-// allocate when the store does not.
-func (s *Scorer) ScoreFinding(src []byte, f detect.Finding, e Exposure, now time.Time) Result {
+// store, it is asked with ctx about the secret's bytes in src; for a
+// finding inside encoded text (f.Encoding is not none) those are the
+// encoded bytes, which a store of plain keys does not list. ScoreFinding
+// does not allocate when the store does not and answers.
+//
+// When the store cannot answer, ScoreFinding returns an error wrapping
+// ErrStoreUnavailable and the store's error, with the score computed
+// without the store and a store.unavailable reason (0 points) listed
+// last. That score is a lower bound: had the store listed the secret, the
+// level would be critical. A caller that must not under-rate a secret
+// during an outage treats the error as a known leak.
+func (s *Scorer) ScoreFinding(ctx context.Context, src []byte, f detect.Finding, e Exposure, now time.Time) (Result, error) {
 	in := FindingInput(f, e)
 	in.Now = now
+	var err error
 	if s.store != nil {
 		if secret := f.Secret(src); len(secret) > 0 {
-			in.KnownLeaked = s.store.ContainsKey(secret)
+			leaked, serr := s.store.ContainsKey(ctx, secret)
+			if serr != nil {
+				err = fmt.Errorf("%w: %w", ErrStoreUnavailable, serr)
+			} else {
+				in.KnownLeaked = leaked
+			}
 		}
 	}
 	var r Result
 	s.score(&r, &in)
-	return r
+	if err != nil {
+		r.AddReason(s.unavail)
+	}
+	return r, err
 }
 
 // weightRow is one line of the weights table.

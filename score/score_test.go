@@ -3,6 +3,7 @@ package score
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"strconv"
@@ -363,8 +364,37 @@ func TestExposureNames(t *testing.T) {
 	}
 	_, err := ParseExposure("nowhere")
 	require.ErrorIs(t, err, ErrUnknownExposure)
-	assert.Equal(t, `score: unknown exposure: "nowhere"`, err.Error())
+	assert.Equal(t, "score: unknown exposure: a 7-byte name, want one of unknown, user-input, log, source-code, public", err.Error())
 	assert.Equal(t, "exposure(9)", Exposure(9).String())
+}
+
+// TestParseExposureNoEcho: an unknown name is described by its length and
+// never quoted, whatever its shape: a short lowercase word may be a
+// password, and a config value read from the wrong variable may be a key.
+func TestParseExposureNoEcho(t *testing.T) {
+	// Built at run time so that no secret-shaped literal is in the source.
+	body := strings.Repeat("Zq7", 12)
+	tests := []struct {
+		name  string
+		input string
+	}{
+		{"short lowercase word", "hunter" + "two"},
+		{"hyphenated word", "correct-horse"},
+		{"near miss", "Public"},
+		{"secret shaped", "sk-" + "proj-" + body},
+		{"long", strings.Repeat("q", 300)},
+		{"control bytes", "pub\x00lic\n"},
+		{"invalid UTF-8", "\xff\xfepublic"},
+	}
+	for _, tt := range tests {
+		_, err := ParseExposure(tt.input)
+		require.ErrorIs(t, err, ErrUnknownExposure, tt.name)
+		if strings.Contains(err.Error(), tt.input) {
+			t.Errorf("ParseExposure error for the %s input echoes it", tt.name)
+		}
+		want := fmt.Sprintf("a %d-byte name", len(tt.input))
+		assert.Contains(t, err.Error(), want, "ParseExposure error for the %s input names its length", tt.name)
+	}
 }
 
 func TestResultJSON(t *testing.T) {
@@ -401,6 +431,6 @@ func TestDocCheckCodesMatchCode(t *testing.T) {
 		}
 	}
 	want := []Code{CodeMalformed, CodeUnrecognised, CodeUnexpectedType, CodeChecksum,
-		CodePlaceholder, CodeTestMode, CodeExpiredKey, CodeKnownLeaked}
+		CodePlaceholder, CodeTestMode, CodeExpiredKey, CodeKnownLeaked, CodeStoreUnavailable}
 	assert.Equal(t, want, got, "rejection codes in doc.go (got) vs the code (want)")
 }

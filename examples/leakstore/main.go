@@ -22,6 +22,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -267,6 +268,7 @@ func check(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
+	ctx := context.Background()
 	return lines(stdin, func(line []byte, lineNo int) error {
 		var leaked bool
 		if *digests {
@@ -274,9 +276,15 @@ func check(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			if err != nil {
 				return fmt.Errorf("line %d: %w", lineNo, err)
 			}
-			leaked = s.ContainsDigest(d)
+			leaked, err = s.ContainsDigest(ctx, d)
+			if err != nil {
+				return fmt.Errorf("line %d: %w", lineNo, err)
+			}
 		} else {
-			leaked = s.ContainsKey(line)
+			var err error
+			if leaked, err = s.ContainsKey(ctx, line); err != nil {
+				return fmt.Errorf("line %d: %w", lineNo, err)
+			}
 		}
 		verdict := "not leaked"
 		if leaked {

@@ -1,7 +1,7 @@
 // Command signup is a small HTTP service that checks API keys submitted to
 // a signup or key-registration flow (see score.Checker).
 //
-//	go run ./examples/signup [-addr 127.0.0.1:8080] [-store leaked.lwl] [-pepper-file f]
+//	go run ./examples/signup [-addr 127.0.0.1:8080] (-store leaked.lwl [-pepper-file f] [-store-fail-open] | -no-store)
 //	        [-types openai-project-key,anthropic-api-key] [-allow-test] [-max-body 8192]
 //
 // It serves one endpoint:
@@ -10,21 +10,30 @@
 //
 // and answers
 //
-//	201 Created               the key is accepted: {"accepted":true,"pattern_id":…,"score":…,"level":…,"reasons":[…]}
+//	201 Created               the key is accepted: {"accepted":true,"pattern_id":…,"checks":[…],"score":…,"level":…,"reasons":[…]}
 //	422 Unprocessable Entity  the key is rejected: the same object with "accepted":false and "reject"
+//	503 Service Unavailable   the leak store could not answer: the same object with "reject":"store.unavailable"
+//	                          and a Retry-After header; the client may submit the key again later
 //	400 Bad Request           the body is not one JSON object with a string "key": {"error":"…"}
 //	413 Content Too Large     the body is longer than -max-body
 //	415, 405                  wrong content type or method
 //
 // With -store it loads a known-leaked key store built by examples/leakstore
 // (pass -pepper-file when the store was built with one); keys listed in it
-// are rejected with "store.known-leaked". -types limits the accepted
-// credential types to the given pattern ids. Test and sandbox keys are
-// rejected unless -allow-test is given.
+// are rejected with "store.known-leaked". A store file that is missing,
+// corrupt or read with the wrong pepper stops the service at startup: it
+// is never taken for an empty store. Running without a store is a choice
+// made with -no-store; each answer's "checks" then lacks "leak-store". A
+// store that cannot answer a lookup rejects the key with
+// "store.unavailable" (503), or, with -store-fail-open, accepts it
+// without the leak check (failing open: a leaked key gets through while
+// the store is down). -types limits the accepted credential types to the
+// given pattern ids. Test and sandbox keys are rejected unless -allow-test
+// is given.
 //
 // The service never logs a key or echoes one back: each request logs its
-// outcome (status, pattern id, rejection code, duration) and errors name
-// byte offsets, never content.
+// outcome (status, pattern id, rejection code, checks, store error,
+// duration) and errors name byte offsets, never content.
 package main
 
 import (
@@ -67,6 +76,8 @@ type config struct {
 	addr       string
 	storePath  string
 	pepperPath string
+	noStore    bool // run without a leak store, by choice
+	failOpen   bool // accept keys while the store cannot answer
 	types      []string
 	allowTest  bool
 	maxBody    int64
@@ -76,8 +87,10 @@ func parseFlags(args []string) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("signup", flag.ContinueOnError)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`address` to listen on")
-	fs.StringVar(&c.storePath, "store", "", "known-leaked key store `file` built by examples/leakstore (optional)")
+	fs.StringVar(&c.storePath, "store", "", "known-leaked key store `file` built by examples/leakstore (or -no-store)")
 	fs.StringVar(&c.pepperPath, "pepper-file", "", "`file` holding the store's pepper, if it was built with one")
+	fs.BoolVar(&c.noStore, "no-store", false, "run without a known-leaked key store: keys are not checked for leaks")
+	fs.BoolVar(&c.failOpen, "store-fail-open", false, "accept keys when the store cannot answer (fails open; default: reject with store.unavailable)")
 	types := fs.String("types", "", "comma-separated pattern `ids` to accept (default: any recognised type)")
 	fs.BoolVar(&c.allowTest, "allow-test", false, "accept test and sandbox keys")
 	fs.Int64Var(&c.maxBody, "max-body", defaultMaxBody, "request body limit in `bytes`")
@@ -85,7 +98,18 @@ func parseFlags(args []string) (config, error) {
 		return c, err
 	}
 	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+		// Not quoted: a key pasted on the command line by mistake.
+		return c, fmt.Errorf("unexpected arguments: %d after the flags", fs.NArg())
+	}
+	switch {
+	case c.storePath == "" && !c.noStore:
+		return c, errors.New("-store is required; pass -no-store to run without the leak check")
+	case c.storePath != "" && c.noStore:
+		return c, errors.New("-store and -no-store exclude each other")
+	case c.storePath == "" && c.pepperPath != "":
+		return c, errors.New("-pepper-file needs -store")
+	case c.storePath == "" && c.failOpen:
+		return c, errors.New("-store-fail-open needs -store")
 	}
 	if c.maxBody < 16 {
 		return c, fmt.Errorf("-max-body %d is too small", c.maxBody)
@@ -103,9 +127,9 @@ func run(args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	checker, err := buildChecker(patterns.Default(), c.storePath, c.pepperPath, c.types)
+	checker, err := buildChecker(patterns.Default(), c)
 	if err != nil {
-		return err
+		return err // a store that does not load stops the service
 	}
 	srv := &http.Server{
 		Addr:              c.addr,
@@ -120,7 +144,8 @@ func run(args []string, log *slog.Logger) error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("listening", "addr", c.addr, "store", c.storePath != "", "types", len(c.types), "allow_test", c.allowTest)
+	log.Info("listening", "addr", c.addr, "store", c.storePath != "", "store_fail_open", c.failOpen,
+		"types", len(c.types), "allow_test", c.allowTest)
 	select {
 	case err := <-errc:
 		return err
@@ -132,43 +157,61 @@ func run(args []string, log *slog.Logger) error {
 }
 
 // buildChecker compiles the patterns of ps that recognise a key on its own
-// (score.KeyPatterns), without decoding, and loads the store file, if any.
-// Every id in types must name such a pattern.
-func buildChecker(ps []patterns.Pattern, storePath, pepperPath string, types []string) (*score.Checker, error) {
+// (score.KeyPatterns), without decoding, and loads the store file unless
+// c.noStore says to run without one. Every id in c.types must name such a
+// pattern. An error reading the store is returned, never taken for an
+// empty store.
+func buildChecker(ps []patterns.Pattern, c config) (*score.Checker, error) {
 	ps = score.KeyPatterns(ps)
-	for _, t := range types {
+	for i, t := range c.types {
 		found := false
-		for i := range ps {
-			if ps[i].ID == t {
+		for j := range ps {
+			if ps[j].ID == t {
 				found = true
 				break
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("-types: %q is not a pattern that recognises a bare key", t)
+			return nil, fmt.Errorf("-types: %s is not a pattern that recognises a bare key", describeID(i, t))
 		}
 	}
 	d, err := detect.New(ps, detect.WithDecodeDepth(0))
 	if err != nil {
 		return nil, err
 	}
-	var store score.LeakStore
-	if storePath != "" {
+	cfg := score.CheckerConfig{RequireStore: !c.noStore, StoreFailOpen: c.failOpen}
+	if c.storePath != "" {
 		var opts leakstore.ReadOptions
-		if pepperPath != "" {
-			if opts.Pepper, err = readPepper(pepperPath); err != nil {
+		if c.pepperPath != "" {
+			if opts.Pepper, err = readPepper(c.pepperPath); err != nil {
 				return nil, err
 			}
 		}
-		s, err := leakstore.ReadFile(storePath, &opts)
+		s, err := leakstore.ReadFile(c.storePath, &opts)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("-store: %w", err)
 		}
-		store = s
-	} else if pepperPath != "" {
-		return nil, errors.New("-pepper-file needs -store")
+		cfg.Store = s
 	}
-	return score.NewChecker(d, score.CheckerConfig{Store: store})
+	return score.NewChecker(d, cfg)
+}
+
+// describeID names entry i of -types when it has the shape of a pattern id
+// (lowercase letters, digits and single hyphens, at most 64 bytes), and
+// otherwise only its position and length: it may be a key typed in the
+// wrong flag.
+func describeID(i int, id string) string {
+	ok := len(id) > 0 && len(id) <= 64 && id[0] != '-' && id[len(id)-1] != '-' && !strings.Contains(id, "--")
+	for _, r := range id {
+		if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-') {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return fmt.Sprintf("%q", id)
+	}
+	return fmt.Sprintf("entry %d (%d bytes)", i+1, len(id))
 }
 
 // readPepper reads a pepper file; a final newline is not part of it.
@@ -205,13 +248,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	status, d := h.serve(w, r)
 	attrs := []any{"method", r.Method, "path", r.URL.Path, "status", status, "duration", time.Since(start)}
+	level := slog.LevelInfo
 	if d != nil {
-		attrs = append(attrs, "pattern_id", d.PatternID, "level", d.Result.Level.String())
+		attrs = append(attrs, "pattern_id", d.PatternID, "level", d.Result.Level.String(), "checks", d.Checks.String())
 		if !d.Accepted {
 			attrs = append(attrs, "reject", string(d.Reject))
 		}
+		if d.StoreErr != nil {
+			// Our store's errors never hold the key (see score.LeakStore).
+			attrs = append(attrs, "store_error", d.StoreErr.Error())
+			level = slog.LevelWarn
+		}
 	}
-	h.log.Info("key check", attrs...)
+	h.log.Log(r.Context(), level, "key check", attrs...)
 }
 
 // serve answers one request and returns the status and, when the key was
@@ -232,10 +281,16 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (int, *score.Dec
 		return writeError(w, status, msg), nil
 	}
 	key := []byte(*req.Key)
-	d := h.checker.Check(key, h.opts)
+	d := h.checker.Check(r.Context(), key, h.opts)
 	clear(key)
 	status := http.StatusCreated
-	if !d.Accepted {
+	switch {
+	case d.Reject == score.CodeStoreUnavailable:
+		// Nothing is wrong with the key as far as we know: the client may
+		// submit it again once the store answers.
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "30")
+	case !d.Accepted:
 		status = http.StatusUnprocessableEntity
 	}
 	writeJSON(w, status, d)

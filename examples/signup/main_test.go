@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leakward/leakward/detect"
 	"github.com/leakward/leakward/patterns"
 	"github.com/leakward/leakward/score"
 	"github.com/leakward/leakward/score/leakstore"
@@ -95,15 +100,25 @@ func newFixture(t *testing.T, maxBody int64) *fixture {
 	path := filepath.Join(t.TempDir(), "leaked.lwl")
 	require.NoError(t, st.WriteFile(path))
 
-	c, err := buildChecker(demoPatterns(), path, "", nil)
+	c, err := buildChecker(demoPatterns(), config{storePath: path})
 	require.NoError(t, err)
-	log := slog.New(slog.NewJSONHandler(f.logs, nil))
-	f.srv = httptest.NewServer(newHandler(c, score.CheckOptions{RequireLive: true}, maxBody, log))
-	t.Cleanup(f.srv.Close)
+	f.serve(t, c, maxBody)
 	return f
 }
 
+// serve serves the handler with checker c.
+func (f *fixture) serve(t *testing.T, c *score.Checker, maxBody int64) {
+	log := slog.New(slog.NewJSONHandler(f.logs, nil))
+	f.srv = httptest.NewServer(newHandler(c, score.CheckOptions{RequireLive: true}, maxBody, log))
+	t.Cleanup(f.srv.Close)
+}
+
 func (f *fixture) post(t testing.TB, contentType, body string) (int, map[string]any) {
+	status, out, _ := f.postHeader(t, contentType, body)
+	return status, out
+}
+
+func (f *fixture) postHeader(t testing.TB, contentType, body string) (int, map[string]any, http.Header) {
 	req, err := http.NewRequest(http.MethodPost, f.srv.URL+"/keys", strings.NewReader(body))
 	require.NoError(t, err)
 	if contentType != "" {
@@ -117,7 +132,7 @@ func (f *fixture) post(t testing.TB, contentType, body string) (int, map[string]
 	assert.Equal(t, "application/json", resp.Header.Get("Content-Type"), "content type of the answer")
 	var out map[string]any
 	require.NoError(t, json.Unmarshal(b, &out), "answer is JSON")
-	return resp.StatusCode, out
+	return resp.StatusCode, out, resp.Header
 }
 
 func keyBody(k string) string {
@@ -222,35 +237,173 @@ func TestSignupConcurrent(t *testing.T) {
 	}
 }
 
+// TestBuildChecker: a store file that is missing or corrupt is an error
+// at startup, never an empty store.
 func TestBuildChecker(t *testing.T) {
 	dir := t.TempDir()
-	_, err := buildChecker(demoPatterns(), filepath.Join(dir, "missing.lwl"), "", nil)
-	assert.Error(t, err, "missing store file")
-	_, err = buildChecker(demoPatterns(), "", "", []string{"no-such-type"})
-	assert.EqualError(t, err, `-types: "no-such-type" is not a pattern that recognises a bare key`)
-	_, err = buildChecker(demoPatterns(), "", filepath.Join(dir, "pepper"), nil)
-	assert.EqualError(t, err, "-pepper-file needs -store")
-	c, err := buildChecker(demoPatterns(), "", "", []string{"demo-pay-key"})
+	// A store file with one byte of its bit array flipped.
+	st, err := leakstore.New(leakstore.Config{Capacity: 100, Source: "signup test"})
 	require.NoError(t, err)
-	assert.NotNil(t, c)
+	var file bytes.Buffer
+	_, err = st.WriteTo(&file)
+	require.NoError(t, err)
+	b := file.Bytes()
+	b[len(b)/2] ^= 1
+	corrupt := filepath.Join(dir, "corrupt.lwl")
+	require.NoError(t, os.WriteFile(corrupt, b, 0o600))
+	r := rand.New(rand.NewPCG(3, 4))
+	pasted := randKey(r, "dmo_live_") // a key typed in the wrong flag
+	tests := []struct {
+		name    string
+		c       config
+		wantErr string // "" for no error
+		wantIs  error
+	}{
+		{"missing store file", config{storePath: filepath.Join(dir, "missing.lwl")}, "-store: leakstore: open", fs.ErrNotExist},
+		{"corrupt store file", config{storePath: corrupt}, "-store: leakstore: corrupt file", leakstore.ErrCorrupt},
+		{"missing pepper file", config{storePath: corrupt, pepperPath: filepath.Join(dir, "pepper")}, "open", fs.ErrNotExist},
+		{"unknown id", config{noStore: true, types: []string{"no-such-type"}}, `-types: "no-such-type" is not a pattern that recognises a bare key`, nil},
+		{"key in -types", config{noStore: true, types: []string{"demo-pay-key", pasted}}, "-types: entry 2 (41 bytes) is not a pattern that recognises a bare key", nil},
+		{"upper case", config{noStore: true, types: []string{"Demo"}}, "-types: entry 1 (4 bytes) is not a pattern that recognises a bare key", nil},
+		{"no store, by choice", config{noStore: true, types: []string{"demo-pay-key"}}, "", nil},
+	}
+	for _, tt := range tests {
+		c, err := buildChecker(demoPatterns(), tt.c)
+		if tt.wantErr == "" {
+			require.NoError(t, err, tt.name)
+			assert.NotNil(t, c, tt.name)
+			continue
+		}
+		require.Error(t, err, tt.name)
+		assert.Nil(t, c, tt.name)
+		assert.Contains(t, err.Error(), tt.wantErr, tt.name)
+		if tt.wantIs != nil {
+			assert.ErrorIs(t, err, tt.wantIs, tt.name)
+		}
+		if strings.Contains(err.Error(), pasted[9:]) {
+			t.Errorf("%s: the error echoes the key", tt.name)
+		}
+	}
 }
 
 func TestParseFlags(t *testing.T) {
-	c, err := parseFlags([]string{"-types", "a, b,", "-allow-test", "-max-body", "1024"})
+	c, err := parseFlags([]string{"-no-store", "-types", "a, b,", "-allow-test", "-max-body", "1024"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a", "b"}, c.types)
 	assert.True(t, c.allowTest)
+	assert.True(t, c.noStore)
 	assert.Equal(t, int64(1024), c.maxBody)
-	_, err = parseFlags([]string{"-max-body", "1"})
-	assert.EqualError(t, err, "-max-body 1 is too small")
-	_, err = parseFlags([]string{"extra"})
-	assert.Error(t, err)
+	c, err = parseFlags([]string{"-store", "s.lwl", "-store-fail-open"})
+	require.NoError(t, err)
+	assert.Equal(t, "s.lwl", c.storePath)
+	assert.True(t, c.failOpen)
+
+	r := rand.New(rand.NewPCG(5, 6))
+	pasted := randKey(r, "dmo_live_")
+	for _, tt := range []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{}, "-store is required; pass -no-store to run without the leak check"},
+		{[]string{"-store", "s.lwl", "-no-store"}, "-store and -no-store exclude each other"},
+		{[]string{"-no-store", "-pepper-file", "p"}, "-pepper-file needs -store"},
+		{[]string{"-no-store", "-store-fail-open"}, "-store-fail-open needs -store"},
+		{[]string{"-no-store", "-max-body", "1"}, "-max-body 1 is too small"},
+		{[]string{"-no-store", pasted}, "unexpected arguments: 1 after the flags"},
+	} {
+		_, err := parseFlags(tt.args)
+		assert.EqualError(t, err, tt.wantErr, "parseFlags of %d arguments", len(tt.args))
+	}
+}
+
+// failingStore is a leak store whose backend is down.
+type failingStore struct{}
+
+var errBackend = errors.New("leak service: connection refused")
+
+func (failingStore) ContainsKey(context.Context, []byte) (bool, error)      { return false, errBackend }
+func (failingStore) ContainsDigest(context.Context, [32]byte) (bool, error) { return false, errBackend }
+
+// TestSignupStoreUnavailable: a store that cannot answer rejects keys
+// with store.unavailable (503, Retry-After) unless the service fails
+// open; a service without a store says that it did not check for leaks.
+func TestSignupStoreUnavailable(t *testing.T) {
+	d, err := detect.New(score.KeyPatterns(demoPatterns()), detect.WithDecodeDepth(0))
+	require.NoError(t, err)
+	tests := []struct {
+		name       string
+		cfg        score.CheckerConfig
+		key        func(*fixture) string
+		wantStatus int
+		wantReject string
+		wantStore  bool // "checks" has "leak-store"
+		wantReason bool // "reasons" lists store.unavailable
+		wantLog    string
+	}{
+		{"store down", score.CheckerConfig{Store: failingStore{}}, func(f *fixture) string { return f.leaked },
+			503, "store.unavailable", false, true, `"store_error":"score: leak store unavailable: leak service: connection refused"`},
+		{"store down, test key", score.CheckerConfig{Store: failingStore{}}, func(f *fixture) string { return f.test },
+			422, "check.test-mode", false, true, `"reject":"check.test-mode"`},
+		{"no store loaded yet", score.CheckerConfig{Store: new(leakstore.Reloader)}, func(f *fixture) string { return f.live },
+			503, "store.unavailable", false, true, `"store_error":"score: leak store unavailable: leakstore: no store loaded"`},
+		{"store required, none", score.CheckerConfig{RequireStore: true}, func(f *fixture) string { return f.live },
+			503, "store.unavailable", false, true, `"store_error":"score: leak store unavailable: no store configured"`},
+		{"store down, fail open", score.CheckerConfig{Store: failingStore{}, StoreFailOpen: true}, func(f *fixture) string { return f.live },
+			201, "", false, true, `"level":"WARN"`},
+		{"no store, by choice", score.CheckerConfig{}, func(f *fixture) string { return f.leaked },
+			201, "", false, false, `"checks":"format|placeholder|test-key|expiry"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(1, 2))
+			f := &fixture{logs: &syncBuffer{}, live: randKey(r, "dmo_live_"), test: randKey(r, "dmo_test_"), leaked: randKey(r, "dmo_live_")}
+			c, err := score.NewChecker(d, tt.cfg)
+			require.NoError(t, err)
+			f.serve(t, c, defaultMaxBody)
+			key := tt.key(f)
+			status, out, h := f.postHeader(t, "application/json", keyBody(key))
+			assert.Equal(t, tt.wantStatus, status, "status")
+			assert.Equal(t, tt.wantStatus == 201, out["accepted"], "accepted")
+			if tt.wantReject != "" {
+				assert.Equal(t, tt.wantReject, out["reject"], "reject")
+			}
+			if tt.wantStatus == 503 {
+				assert.Equal(t, "30", h.Get("Retry-After"), "Retry-After")
+			} else {
+				assert.Empty(t, h.Get("Retry-After"), "Retry-After")
+			}
+			checks, _ := out["checks"].([]any)
+			assert.Contains(t, checks, "format", "checks")
+			if tt.wantStore {
+				assert.Contains(t, checks, "leak-store", "checks")
+			} else {
+				assert.NotContains(t, checks, "leak-store", "checks")
+			}
+			var codes []any
+			reasons, _ := out["reasons"].([]any)
+			for _, x := range reasons {
+				codes = append(codes, x.(map[string]any)["code"])
+			}
+			if tt.wantReason {
+				assert.Contains(t, codes, "store.unavailable", "reasons")
+			} else {
+				assert.NotContains(t, codes, "store.unavailable", "reasons")
+			}
+			_, hasErr := out["store_error"]
+			assert.False(t, hasErr, "the store's error is logged, not sent to the client")
+			logs := f.logs.String()
+			assert.Contains(t, logs, tt.wantLog, "logs")
+			if strings.Contains(logs, key[9:]) {
+				t.Errorf("logs hold the key %s", preview(key))
+			}
+		})
+	}
 }
 
 // TestSignupCatalog runs the command's own construction over the built-in
 // catalog.
 func TestSignupCatalog(t *testing.T) {
-	c, err := buildChecker(patterns.Default(), "", "", nil)
+	c, err := buildChecker(patterns.Default(), config{noStore: true})
 	require.NoError(t, err)
 	srv := httptest.NewServer(newHandler(c, score.CheckOptions{RequireLive: true}, defaultMaxBody, slog.New(slog.DiscardHandler)))
 	defer srv.Close()

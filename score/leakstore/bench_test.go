@@ -2,6 +2,7 @@ package leakstore
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -106,10 +107,15 @@ func BenchmarkContainsKey(b *testing.B) {
 					b.SetBytes(benchKeyBytes)
 					b.ReportAllocs()
 					b.ResetTimer()
+					ctx := context.Background()
 					hits := 0
 					for i := 0; i < b.N; i++ {
 						j := i & (lookupKeys - 1) * benchKeyBytes
-						if s.ContainsKey(keys[j : j+benchKeyBytes]) {
+						ok, err := s.ContainsKey(ctx, keys[j:j+benchKeyBytes])
+						if err != nil {
+							b.Fatal(err)
+						}
+						if ok {
 							hits++
 						}
 					}
@@ -145,9 +151,14 @@ func BenchmarkContainsDigest(b *testing.B) {
 					b.SetBytes(32)
 					b.ReportAllocs()
 					b.ResetTimer()
+					ctx := context.Background()
 					hits := 0
 					for i := 0; i < b.N; i++ {
-						if s.ContainsDigest(ds[i&(lookupKeys-1)]) {
+						ok, err := s.ContainsDigest(ctx, ds[i&(lookupKeys-1)])
+						if err != nil {
+							b.Fatal(err)
+						}
+						if ok {
 							hits++
 						}
 					}
@@ -170,11 +181,12 @@ func BenchmarkContainsKeyParallel(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
 		var key [benchKeyBytes]byte
 		i := uint64(0)
 		for pb.Next() {
 			benchKey(key[:], 1, i%n)
-			if !s.ContainsKey(key[:]) {
+			if ok, err := s.ContainsKey(ctx, key[:]); !ok || err != nil {
 				panic("present key not found")
 			}
 			i += 7919

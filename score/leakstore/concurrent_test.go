@@ -1,6 +1,7 @@
 package leakstore
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -68,14 +69,14 @@ func TestConcurrentAddLookupReload(t *testing.T) {
 			for !stop.Load() {
 				w := rng.IntN(writers)
 				if p := progress[w].Load(); p > 0 {
-					if !live.ContainsKey(testKey(30+uint64(w), rng.Uint64N(p))) {
+					if !has(t, live, testKey(30+uint64(w), rng.Uint64N(p))) {
 						misses.Add(1)
 					}
 				}
-				if !rl.ContainsKey(testKey(21, rng.Uint64N(baseKeys))) {
+				if !has(t, rl, testKey(21, rng.Uint64N(baseKeys))) {
 					baseMisses.Add(1)
 				}
-				_ = live.ContainsDigest(randDigest(rng))
+				_ = hasDigest(t, live, randDigest(rng))
 			}
 		}()
 	}
@@ -111,7 +112,7 @@ func TestConcurrentAddLookupReload(t *testing.T) {
 	assert.Equal(t, uint64(writers*perWriter), live.Count(), "Count after concurrent adds of distinct keys")
 	for w := 0; w < writers; w++ {
 		for i := uint64(0); i < perWriter; i++ {
-			require.True(t, live.ContainsKey(testKey(30+uint64(w), i)), "writer %d key %d after all adds", w, i)
+			require.True(t, has(t, live, testKey(30+uint64(w), i)), "writer %d key %d after all adds", w, i)
 		}
 	}
 }
@@ -151,17 +152,19 @@ func TestAllocs(t *testing.T) {
 	rl := NewReloader(s)
 	key := testKey(50, 1)
 	d := Digest(key)
+	ctx := context.Background()
 	require.NoError(t, s.Add(key))
 	require.NoError(t, ps.Add(key))
 	tests := []struct {
 		name string
 		f    func()
 	}{
-		{"Store.ContainsKey", func() { s.ContainsKey(key) }},
-		{"Store.ContainsDigest", func() { s.ContainsDigest(d) }},
-		{"peppered Store.ContainsKey", func() { ps.ContainsKey(key) }},
-		{"Reloader.ContainsKey", func() { rl.ContainsKey(key) }},
-		{"Reloader.ContainsDigest", func() { rl.ContainsDigest(d) }},
+		{"Store.ContainsKey", func() { _, _ = s.ContainsKey(ctx, key) }},
+		{"Store.ContainsDigest", func() { _, _ = s.ContainsDigest(ctx, d) }},
+		{"peppered Store.ContainsKey", func() { _, _ = ps.ContainsKey(ctx, key) }},
+		{"Reloader.ContainsKey", func() { _, _ = rl.ContainsKey(ctx, key) }},
+		{"Reloader.ContainsDigest", func() { _, _ = rl.ContainsDigest(ctx, d) }},
+		{"nil *Store.ContainsKey", func() { _, _ = (*Store)(nil).ContainsKey(ctx, key) }},
 		{"Store.AddDigest", func() { _ = s.AddDigest(d) }},
 		{"ParseDigest", func() { _, _ = ParseDigest([]byte("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")) }},
 	}

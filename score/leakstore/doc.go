@@ -4,6 +4,10 @@
 // digests, written to a checksummed file, and hot-reloaded.
 //
 // A [*Store] (and a [*Reloader] holding one) satisfies score.LeakStore.
+// Its lookups take a context, which they ignore since they never wait, and
+// fail only when there is no store: a nil *Store or an empty Reloader
+// returns [ErrNoStore], so a store that failed to load is never mistaken
+// for an empty one.
 //
 // # Digests
 //

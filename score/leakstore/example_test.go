@@ -2,6 +2,7 @@ package leakstore_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -33,14 +34,19 @@ func Example() {
 	d, _ := leakstore.ParseDigest([]byte("049a4e870c4d367890f5d5447ea1aaab8089e64230163c12e5b14dc775209f84"))
 	_ = s.AddDigest(d)
 
-	fmt.Println(s.ContainsKey([]byte("lw_example_0123456789abcdef")))
-	fmt.Println(s.ContainsKey([]byte("lw_example_not_leaked")))
-	fmt.Println(s.ContainsDigest(d), s.ContainsKey([]byte("lw_example_hex_feed_entry")))
+	// A lookup takes a context and returns an error, as score.LeakStore
+	// asks; a loaded store never waits and never fails.
+	ctx := context.Background()
+	fmt.Println(s.ContainsKey(ctx, []byte("lw_example_0123456789abcdef")))
+	fmt.Println(s.ContainsKey(ctx, []byte("lw_example_not_leaked")))
+	fmt.Println(s.ContainsDigest(ctx, d))
+	fmt.Println(s.ContainsKey(ctx, []byte("lw_example_hex_feed_entry")))
 	fmt.Printf("m=%d k=%d bytes=%d count=%d\n", s.M(), s.K(), s.SizeBytes(), s.Count())
 	// Output:
-	// true
-	// false
-	// true true
+	// true <nil>
+	// false <nil>
+	// true <nil>
+	// true <nil>
 	// m=28800 k=20 bytes=3600 count=2
 }
 
@@ -55,7 +61,7 @@ func ExampleRead() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(got.ContainsKey([]byte("lw_example_round_trip_key")))
+	fmt.Println(got.ContainsKey(context.Background(), []byte("lw_example_round_trip_key")))
 
 	corrupt := bytes.Clone(file.Bytes())
 	corrupt[100] ^= 1
@@ -64,7 +70,7 @@ func ExampleRead() {
 	_, err = leakstore.Read(bytes.NewReader(file.Bytes()[:50]), nil)
 	fmt.Println(errors.Is(err, leakstore.ErrTruncated), err)
 	// Output:
-	// true
+	// true <nil>
 	// true leakstore: corrupt file: checksum mismatch
 	// true leakstore: truncated file: file ends inside the header
 }
@@ -80,15 +86,18 @@ func ExampleStore_Add_full() {
 }
 
 func ExampleReloader() {
-	var current leakstore.Reloader // zero value: empty
+	ctx := context.Background()
+	var current leakstore.Reloader // zero value: no store yet
 	var store score.LeakStore = &current
-	fmt.Println(store.ContainsKey([]byte("lw_example_reloaded_key")))
+	// Until a store is loaded, lookups fail instead of answering "not
+	// leaked", so a score.Checker rejects with store.unavailable.
+	fmt.Println(store.ContainsKey(ctx, []byte("lw_example_reloaded_key")))
 
 	s, _ := leakstore.New(leakstore.Config{Capacity: 10})
 	_ = s.Add([]byte("lw_example_reloaded_key"))
 	current.Swap(s) // or current.Load(path, nil) to read a file
-	fmt.Println(store.ContainsKey([]byte("lw_example_reloaded_key")))
+	fmt.Println(store.ContainsKey(ctx, []byte("lw_example_reloaded_key")))
 	// Output:
-	// false
-	// true
+	// false leakstore: no store loaded
+	// true <nil>
 }

@@ -49,7 +49,7 @@ func TestReadCorruption(t *testing.T) {
 		s, err := Read(bytes.NewReader(file), opts)
 		require.NoError(t, err, "the intact file must read")
 		for i := uint64(0); i < 8; i++ {
-			require.True(t, s.ContainsKey(testKey(7, i)), "key %d in the intact file", i)
+			require.True(t, has(t, s, testKey(7, i)), "key %d in the intact file", i)
 		}
 		dir := t.TempDir()
 		path := filepath.Join(dir, "f")
@@ -190,7 +190,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	require.NoError(t, s.WriteFile(path))
 	got, err := ReadFile(path, nil)
 	require.NoError(t, err)
-	assert.True(t, got.ContainsKey(testKey(8, 1)))
+	assert.True(t, has(t, got, testKey(8, 1)))
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "no temporary files left behind")

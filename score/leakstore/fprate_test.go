@@ -38,13 +38,13 @@ func TestFPRate(t *testing.T) {
 		if tt.digests {
 			r := rand.New(rand.NewPCG(11, 12))
 			for i := 0; i < trials; i++ {
-				if s.ContainsDigest(randDigest(r)) {
+				if hasDigest(t, s, randDigest(r)) {
 					fp++
 				}
 			}
 		} else {
 			for i := 0; i < trials; i++ {
-				if s.ContainsKey(testKey(11, uint64(i))) {
+				if has(t, s, testKey(11, uint64(i))) {
 					fp++
 				}
 			}

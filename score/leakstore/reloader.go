@@ -1,12 +1,15 @@
 package leakstore
 
-import "sync/atomic"
+import (
+	"context"
+	"sync/atomic"
+)
 
 // Reloader holds the current store and lets a whole new one be swapped in
 // while lookups go on: a lookup loads the current pointer atomically and
 // never blocks or fails during a swap (it answers from the old store or the
-// new one). Its zero value holds no store and answers false, as does a nil
-// *Reloader. A Reloader is safe for concurrent use by multiple goroutines;
+// new one). Its zero value holds no store: its lookups, like those of a
+// nil *Reloader, return ErrNoStore until a store is swapped in. A Reloader is safe for concurrent use by multiple goroutines;
 // it must not be copied after first use.
 type Reloader struct {
 	cur atomic.Pointer[Store]
@@ -43,9 +46,14 @@ func (r *Reloader) Load(path string, opts *ReadOptions) error {
 }
 
 // ContainsKey reports whether the current store contains key; see
-// [Store.ContainsKey].
-func (r *Reloader) ContainsKey(key []byte) bool { return r.Current().ContainsKey(key) }
+// [Store.ContainsKey]. It returns ErrNoStore when no store is current.
+func (r *Reloader) ContainsKey(ctx context.Context, key []byte) (bool, error) {
+	return r.Current().ContainsKey(ctx, key)
+}
 
 // ContainsDigest reports whether the current store contains the key whose
-// canonical digest is d; see [Store.ContainsDigest].
-func (r *Reloader) ContainsDigest(d [32]byte) bool { return r.Current().ContainsDigest(d) }
+// canonical digest is d; see [Store.ContainsDigest]. It returns ErrNoStore
+// when no store is current.
+func (r *Reloader) ContainsDigest(ctx context.Context, d [32]byte) (bool, error) {
+	return r.Current().ContainsDigest(ctx, d)
+}

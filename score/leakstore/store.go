@@ -1,6 +1,7 @@
 package leakstore
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -117,9 +118,9 @@ type Config struct {
 // never allocate; adds use atomic bit operations, so any number of
 // goroutines may call ContainsKey, ContainsDigest, Add, AddDigest and
 // WriteTo concurrently. A lookup that starts after an Add returned always
-// answers true for that key. A nil *Store is an empty store for
-// ContainsKey, ContainsDigest and Count; other methods need a store from
-// New or Read.
+// answers true for that key. The lookups of a nil *Store return
+// ErrNoStore and its Count is 0; other methods need a store from New or
+// Read.
 type Store struct {
 	words  []uint64 // bit i of the filter is words[i/64] bit i%64
 	m      uint64   // bits, a multiple of 64, == 64*len(words)
@@ -250,27 +251,34 @@ func (s *Store) set(e *[32]byte) {
 	}
 }
 
+// ErrNoStore is returned by the lookups of a nil *Store and of a Reloader
+// that holds no store: a store that failed to load must not read as an
+// empty one.
+var ErrNoStore = errors.New("leakstore: no store loaded")
+
 // ContainsKey reports whether key (its exact bytes) is in the store. It
 // costs one SHA-256 of key (plus two for a peppered store) and at most K
-// bit probes, and does not allocate. It may answer true for a key never
-// added, at about [Store.EstimatedFPRate].
-func (s *Store) ContainsKey(key []byte) bool {
+// bit probes, and does not allocate or lock. It may answer true for a key
+// never added, at about [Store.EstimatedFPRate]. It does not wait, so it
+// ignores ctx; its only error is ErrNoStore, for a nil *Store. It
+// implements score.LeakStore.
+func (s *Store) ContainsKey(_ context.Context, key []byte) (bool, error) {
 	if s == nil {
-		return false
+		return false, ErrNoStore
 	}
 	d := sha256.Sum256(key)
 	e := s.entry(&d)
-	return s.test(&e)
+	return s.test(&e), nil
 }
 
 // ContainsDigest reports whether the key whose canonical digest is d is in
-// the store. It does not allocate.
-func (s *Store) ContainsDigest(d [32]byte) bool {
+// the store, like ContainsKey. It does not allocate.
+func (s *Store) ContainsDigest(_ context.Context, d [32]byte) (bool, error) {
 	if s == nil {
-		return false
+		return false, ErrNoStore
 	}
 	e := s.entry(&d)
-	return s.test(&e)
+	return s.test(&e), nil
 }
 
 // Add adds key (its exact bytes; the store keeps only its digest). It

@@ -2,6 +2,7 @@ package leakstore
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
@@ -25,6 +26,33 @@ func testKey(seed, i uint64) []byte {
 	b = binary.BigEndian.AppendUint64(b, seed)
 	b = binary.BigEndian.AppendUint64(b, i)
 	return fmt.Appendf(b[:7], "%016x%016x", seed, i)
+}
+
+// lookup is what *Store and *Reloader share with score.LeakStore.
+type lookup interface {
+	ContainsKey(ctx context.Context, key []byte) (bool, error)
+	ContainsDigest(ctx context.Context, d [32]byte) (bool, error)
+}
+
+// has reports whether l lists key, and fails the test if it cannot say.
+func has(t testing.TB, l lookup, key []byte) bool {
+	t.Helper()
+	ok, err := l.ContainsKey(context.Background(), key)
+	if err != nil {
+		t.Errorf("ContainsKey: %v", err)
+	}
+	return ok
+}
+
+// hasDigest reports whether l lists the key of digest d, and fails the
+// test if it cannot say.
+func hasDigest(t testing.TB, l lookup, d [32]byte) bool {
+	t.Helper()
+	ok, err := l.ContainsDigest(context.Background(), d)
+	if err != nil {
+		t.Errorf("ContainsDigest: %v", err)
+	}
+	return ok
 }
 
 // randDigest returns a pseudo-random digest from r.
@@ -109,12 +137,12 @@ func TestAddContains(t *testing.T) {
 		assert.Equal(t, uint64(1000), s.Count(), "Count after 1000 adds")
 		for i := uint64(0); i < 1000; i++ {
 			key := testKey(1, i)
-			assert.True(t, s.ContainsKey(key), "ContainsKey(%s)", preview(key))
-			assert.True(t, s.ContainsDigest(sha256.Sum256(key)), "ContainsDigest(%s)", preview(key))
+			assert.True(t, has(t, s, key), "ContainsKey(%s)", preview(key))
+			assert.True(t, hasDigest(t, s, sha256.Sum256(key)), "ContainsDigest(%s)", preview(key))
 		}
 		absent := 0
 		for i := uint64(0); i < 1000; i++ {
-			if s.ContainsKey(testKey(2, i)) {
+			if has(t, s, testKey(2, i)) {
 				absent++
 			}
 		}
@@ -123,7 +151,7 @@ func TestAddContains(t *testing.T) {
 		assert.NoError(t, s.Add(testKey(1, 3)), "re-Add of a present key when full")
 		err := s.Add(testKey(3, 0))
 		assert.ErrorIs(t, err, ErrFull, "Add past capacity")
-		assert.False(t, s.ContainsKey(testKey(3, 0)), "refused key must not be added")
+		assert.False(t, has(t, s, testKey(3, 0)), "refused key must not be added")
 		assert.Equal(t, uint64(1000), s.Count(), "Count after refused add")
 		assert.False(t, s.Overfilled())
 	}
@@ -143,16 +171,41 @@ func TestOverfill(t *testing.T) {
 	assert.Greater(t, s.EstimatedFPRate(), 0.1, "EstimatedFPRate at 10x capacity")
 }
 
-func TestNilStore(t *testing.T) {
+// TestNoStore: a nil *Store, a nil *Reloader and an empty Reloader do not
+// answer "not listed"; they return ErrNoStore, so a store that failed to
+// load is never read as an empty one.
+func TestNoStore(t *testing.T) {
+	ctx := context.Background()
 	var s *Store
-	assert.False(t, s.ContainsKey([]byte("x")))
-	assert.False(t, s.ContainsDigest([32]byte{}))
+	var r *Reloader
+	var zr Reloader
+	tests := []struct {
+		name string
+		l    lookup
+	}{
+		{"nil *Store", s},
+		{"nil *Reloader", r},
+		{"zero Reloader", &zr},
+		{"Reloader of a nil *Store", NewReloader(nil)},
+	}
+	for _, tt := range tests {
+		got, err := tt.l.ContainsKey(ctx, []byte("x"))
+		assert.ErrorIs(t, err, ErrNoStore, "%s ContainsKey error", tt.name)
+		assert.False(t, got, "%s ContainsKey", tt.name)
+		got, err = tt.l.ContainsDigest(ctx, [32]byte{})
+		assert.ErrorIs(t, err, ErrNoStore, "%s ContainsDigest error", tt.name)
+		assert.False(t, got, "%s ContainsDigest", tt.name)
+	}
 	assert.Zero(t, s.Count())
 	assert.ErrorIs(t, s.AddDigest([32]byte{}), ErrInvalidConfig)
-	var r *Reloader
-	assert.False(t, r.ContainsKey([]byte("x")))
-	var zr Reloader
-	assert.False(t, zr.ContainsDigest([32]byte{}))
+
+	// Once a store is swapped in, the Reloader answers.
+	st := newStore(t, Config{Capacity: 10})
+	require.NoError(t, st.Add([]byte("x")))
+	zr.Swap(st)
+	got, err := zr.ContainsKey(ctx, []byte("x"))
+	require.NoError(t, err, "ContainsKey after Swap")
+	assert.True(t, got, "ContainsKey after Swap")
 }
 
 func TestPepperMAC(t *testing.T) {
@@ -219,7 +272,7 @@ func TestRoundTrip(t *testing.T) {
 		require.NoError(t, err, "%s ReadFile", tt.name)
 		for i := uint64(0); i < 3000; i++ {
 			key := testKey(5, i)
-			assert.Equal(t, s.ContainsKey(key), got3.ContainsKey(key), "%s ContainsKey(%s) after ReadFile", tt.name, preview(key))
+			assert.Equal(t, has(t, s, key), has(t, got3, key), "%s ContainsKey(%s) after ReadFile", tt.name, preview(key))
 		}
 		hr, err := ReadHeader(bytes.NewReader(buf.Bytes()), opts)
 		require.NoError(t, err, "%s ReadHeader", tt.name)

@@ -325,8 +325,12 @@ func (r *redactor) redact(s *scratch, src []byte) ([]byte, bool) {
 	}
 	for _, f := range s.findings {
 		s.add(f.PatternID)
-		if r.store != nil && !s.leaked && f.Undecided == detect.Decided && r.store.ContainsKey(f.Secret(src)) {
-			s.leaked = true
+		if r.store != nil && !s.leaked && f.Undecided == detect.Decided {
+			// A loaded *leakstore.Store neither waits nor fails; were it to
+			// fail, the record is flagged rather than passed as clean.
+			if leaked, err := r.store.ContainsKey(context.Background(), f.Secret(src)); leaked || err != nil {
+				s.leaked = true
+			}
 		}
 	}
 	s.buf = r.det.RedactFindings(s.buf[:0], src, s.findings)
