@@ -197,6 +197,14 @@ func TestNoEchoDetectOptions(t *testing.T) {
 			_, err5 := w.Write(ex.src)
 			assertNoEcho(t, name+" Writer", ex.secrets, buf.String(), seen, err1, err2, err3, err4, err5)
 
+			// A secret passed where a pattern id belongs is not quoted.
+			_, errDisabled := detect.New(patterns.Default(), detect.WithDisabled(string(ex.src)))
+			bad := patterns.Default()[0]
+			bad.ID = string(ex.src)
+			bad.Regex = ""
+			_, errID := detect.New([]patterns.Pattern{bad})
+			assertNoEcho(t, name+" New errors", ex.secrets, errDisabled, errID)
+
 			var logs bytes.Buffer
 			h := d.NewHandler(slog.NewTextHandler(&logs, nil))
 			log := slog.New(h.WithAttrs([]slog.Attr{slog.String("k", string(ex.src))}).WithGroup("g"))

@@ -151,7 +151,7 @@ func New(ps []patterns.Pattern, opts ...Option) (*Detector, error) {
 			return nil, fmt.Errorf("%w: pattern with empty id", ErrInvalidPattern)
 		}
 		if _, dup := seen[p.ID]; dup {
-			return nil, fmt.Errorf("%w %q: duplicate id", ErrInvalidPattern, p.ID)
+			return nil, fmt.Errorf("%w %s: duplicate id", ErrInvalidPattern, idText(p.ID))
 		}
 		seen[p.ID] = -1
 		if o.disabled[p.ID] {
@@ -170,7 +170,7 @@ func New(ps []patterns.Pattern, opts ...Option) (*Detector, error) {
 	}
 	for id := range o.disabled {
 		if _, ok := seen[id]; !ok {
-			return nil, fmt.Errorf("%w: cannot disable unknown pattern id %q", ErrInvalidOption, id)
+			return nil, fmt.Errorf("%w: cannot disable unknown pattern id %s", ErrInvalidOption, idText(id))
 		}
 	}
 	for i := range d.pats {
@@ -191,7 +191,7 @@ func New(ps []patterns.Pattern, opts ...Option) (*Detector, error) {
 // compile checks and compiles one pattern.
 func compile(p patterns.Pattern, timeout time.Duration) (c compiled, err error) {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w %q: %s", ErrInvalidPattern, p.ID, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%w %s: %s", ErrInvalidPattern, idText(p.ID), fmt.Sprintf(format, args...))
 	}
 	if len(p.Keywords) == 0 {
 		return c, bad("no keywords")
@@ -249,6 +249,16 @@ func compile(p patterns.Pattern, timeout time.Duration) (c compiled, err error) 
 	c.reach = maxLen + slack
 	c.weight = 1 + len(p.Regex)/regexBytesPerUnit
 	return c, nil
+}
+
+// idText names a pattern id in an error: quoted when it has the shape of
+// an id (patterns.IDShaped), else by its length only, since it may be a
+// secret passed in the wrong place.
+func idText(id string) string {
+	if patterns.IDShaped(id) {
+		return fmt.Sprintf("%q", id)
+	}
+	return fmt.Sprintf("(an id of %d bytes that is not id-shaped, not shown)", len(id))
 }
 
 // compileRegex compiles with a recover: the regex parser is third-party

@@ -54,8 +54,8 @@ type state struct {
 	// recent are the last budget blocks searched (budgetHits).
 	recent  [budgetWindow - 1]blockWork
 	nrecent int
-	own   budget    // the work counter of a top-level scan
-	bud   *budget   // the counter this scan adds to: own, or a parent's
+	own     budget  // the work counter of a top-level scan
+	bud     *budget // the counter this scan adds to: own, or a parent's
 	// origin is the absolute offset of the scanned text (the stream
 	// offset of a Writer's buffer); budget blocks are aligned to it.
 	origin int

@@ -3,6 +3,7 @@ package patterns_test
 import (
 	"bytes"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -224,5 +225,33 @@ func TestCatalog(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func Testpatterns.IDShaped(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"github-pat-classic", true},
+		{"aws-access-key-id", true},
+		{"a", true},
+		{"x9", true},
+		{"", false},
+		{"-a", false},
+		{"a-", false},
+		{"a--b", false},
+		{"A", false},
+		{"a_b", false},
+		{"a b", false},
+		{"ghp_0123456789", false},
+		{strings.Repeat("a", patterns.MaxIDLen), true},
+		{strings.Repeat("a", patterns.MaxIDLen+1), false},
+	} {
+		got := patterns.IDShaped(tc.in)
+		assert.Equal(t, tc.want, got, "patterns.IDShaped(%q)", tc.in)
+	}
+	for _, p := range patterns.Default() {
+		assert.True(t, patterns.IDShaped(p.ID), "catalog id %q is not id-shaped", p.ID)
 	}
 }

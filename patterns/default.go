@@ -49,6 +49,29 @@ func Default() []Pattern {
 	return slices.Clone(defaultSet())
 }
 
+// MaxIDLen is the length of the longest text IDShaped accepts.
+const MaxIDLen = 64
+
+// IDShaped reports whether s has the shape of a pattern id: 1 to MaxIDLen
+// bytes of lowercase ASCII letters, digits and single hyphens, neither
+// first nor last. Errors quote a user's value only when it is id-shaped:
+// anything else might be a secret typed in the wrong place.
+func IDShaped(s string) bool {
+	if s == "" || len(s) > MaxIDLen || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && s[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // ByID returns the built-in pattern with the given id.
 func ByID(id string) (Pattern, bool) {
 	for _, p := range defaultSet() {

@@ -197,18 +197,11 @@ func buildChecker(ps []patterns.Pattern, c config) (*score.Checker, error) {
 }
 
 // describeID names entry i of -types when it has the shape of a pattern id
-// (lowercase letters, digits and single hyphens, at most 64 bytes), and
+// (patterns.IDShaped), and
 // otherwise only its position and length: it may be a key typed in the
 // wrong flag.
 func describeID(i int, id string) string {
-	ok := len(id) > 0 && len(id) <= 64 && id[0] != '-' && id[len(id)-1] != '-' && !strings.Contains(id, "--")
-	for _, r := range id {
-		if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-') {
-			ok = false
-			break
-		}
-	}
-	if ok {
+	if patterns.IDShaped(id) {
 		return fmt.Sprintf("%q", id)
 	}
 	return fmt.Sprintf("entry %d (%d bytes)", i+1, len(id))

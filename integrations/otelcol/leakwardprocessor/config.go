@@ -131,7 +131,7 @@ func (c *Config) Validate() error {
 			bad("mask %q needs exactly one of fingerprint_key_env and fingerprint_key_file", MaskFingerprint)
 		}
 	default:
-		if isName(c.Mask) {
+		if patterns.IDShaped(c.Mask) {
 			bad("mask %q is not one of %q, %q, %q", c.Mask, MaskID, MaskPrefix, MaskFingerprint)
 		} else {
 			bad("mask is not one of %q, %q, %q (the value is not shown)", MaskID, MaskPrefix, MaskFingerprint)
@@ -139,7 +139,7 @@ func (c *Config) Validate() error {
 	}
 	for i, id := range c.Enable {
 		if _, ok := patterns.ByID(id); !ok {
-			if isName(id) {
+			if patterns.IDShaped(id) {
 				bad("enable: no pattern has id %q", id)
 			} else {
 				bad("enable: entry %d is not a pattern id (the value is not shown)", i)
@@ -148,7 +148,7 @@ func (c *Config) Validate() error {
 	}
 	for i, id := range c.Disable {
 		if _, ok := patterns.ByID(id); !ok {
-			if isName(id) {
+			if patterns.IDShaped(id) {
 				bad("disable: no pattern has id %q", id)
 			} else {
 				bad("disable: entry %d is not a pattern id (the value is not shown)", i)
@@ -165,7 +165,7 @@ func (c *Config) Validate() error {
 		switch f {
 		case FieldBody, FieldAttributes, FieldResource:
 		default:
-			if isName(f) {
+			if patterns.IDShaped(f) {
 				bad("fields: %q is not one of %q, %q, %q", f, FieldBody, FieldAttributes, FieldResource)
 			} else {
 				bad("fields: entry %d is not one of %q, %q, %q (the value is not shown)", i, FieldBody, FieldAttributes, FieldResource)
@@ -192,25 +192,6 @@ func (c *Config) Validate() error {
 }
 
 // maxNameBytes bounds the length of a value that an error may quote.
-const maxNameBytes = 64
-
-// isName reports whether s has the shape of a pattern id or setting name:
-// 1 to 64 bytes of lowercase letters, digits and '-'. Only such values are
-// quoted in errors: anything else might be a secret pasted in the wrong
-// place.
-func isName(s string) bool {
-	if s == "" || len(s) > maxNameBytes {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
-			return false
-		}
-	}
-	return true
-}
-
 // settings is a Config resolved into what the redactor needs: keys and the
 // store are read, the detector is compiled.
 type settings struct {
