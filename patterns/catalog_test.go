@@ -228,7 +228,7 @@ func TestCatalog(t *testing.T) {
 	}
 }
 
-func Testpatterns.IDShaped(t *testing.T) {
+func TestIDShaped(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
 		want bool
