@@ -34,14 +34,14 @@ func isURLRun(c byte) bool {
 }
 
 // runAround returns the maximal run [lo, hi) of bytes accepted by in around
-// pos, bounded to maxDecodeRun on each side; loCut and hiCut report an edge
+// pos, bounded to bound bytes on each side; loCut and hiCut report an edge
 // set by the bound, the run going on past it.
-func runAround(src []byte, pos int, in func(byte) bool) (lo, hi int, loCut, hiCut bool) {
+func runAround(src []byte, pos, bound int, in func(byte) bool) (lo, hi int, loCut, hiCut bool) {
 	lo, hi = pos, pos
-	for lo > 0 && pos-lo < maxDecodeRun && in(src[lo-1]) {
+	for lo > 0 && pos-lo < bound && in(src[lo-1]) {
 		lo--
 	}
-	for hi < len(src) && hi-pos < maxDecodeRun && in(src[hi]) {
+	for hi < len(src) && hi-pos < bound && in(src[hi]) {
 		hi++
 	}
 	return lo, hi, lo > 0 && in(src[lo-1]), hi < len(src) && in(src[hi])
@@ -62,15 +62,36 @@ type window struct {
 	shift bool
 }
 
-const (
-	// decodeChunk is the most text decoded at once.
-	decodeChunk = 2 * maxDecodeRun
-	// decodeOverlap is how much consecutive chunks of a long window share
-	// (a multiple of 4, which keeps base64 aligned).
-	decodeOverlap = 2 << 10
-	// edgeMargin is how close to a cut edge a finding may end.
-	edgeMargin = 512
-)
+// edgeMargin is how close to a cut edge a finding may end.
+const edgeMargin = 512
+
+// decodeLimits are a Detector's bounds on decoding, derived from its
+// longest pattern so that an encoded secret of any enabled pattern (an
+// RSA-8192 private key in base64 on one line, or in hex) is decoded whole.
+type decodeLimits struct {
+	// run bounds a base64 or hex run on each side of its trigger: at
+	// least the hex form of the longest secret.
+	run int
+	// chunk is the most text decoded at once; overlap is how much
+	// consecutive chunks of a long window share: more than the longest
+	// encoded secret and both edge margins, a multiple of 4, which keeps
+	// base64 aligned.
+	chunk, overlap int
+	// wrapRegion bounds the text of one decoded block of wrapped base64;
+	// wrapOverlap is how much of a block decoded already is decoded again
+	// with the next part.
+	wrapRegion, wrapOverlap int
+}
+
+func newDecodeLimits(maxWin int) decodeLimits {
+	enc := (2*maxWin + 3) &^ 3 // hex doubles a secret's length
+	l := decodeLimits{run: max(maxDecodeRun, enc)}
+	l.overlap = (enc + 2*edgeMargin + 3) &^ 3
+	l.chunk = max(2*maxDecodeRun, 3*l.overlap)
+	l.wrapRegion = max(4*maxDecodeRun, 3*l.overlap)
+	l.wrapOverlap = l.overlap
+	return l
+}
 
 func lineRun(c byte) bool { return c != '\n' }
 
@@ -88,16 +109,20 @@ func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
 	}
 	runWin := func(enc Encoding, pos int, in func(byte) bool) (lo, hi int, loCut, hiCut bool) {
 		l := &last[enc]
+		bound := maxDecodeRun
+		if enc == EncodingBase64 || enc == EncodingHex {
+			bound = d.lim.run
+		}
 		if pos < l.lo || pos >= l.hi {
-			lo, hi, loCut, hiCut = runAround(src, pos, in)
+			lo, hi, loCut, hiCut = runAround(src, pos, bound, in)
 		} else {
 			lo, loCut = l.lo, l.loCut
-			if pos-maxDecodeRun > l.lo {
-				lo, loCut = pos-maxDecodeRun, true
+			if pos-bound > l.lo {
+				lo, loCut = pos-bound, true
 			}
 			hi, hiCut = l.hi, l.hiCut
 			if hiCut {
-				for hi < len(src) && hi-pos < maxDecodeRun && in(src[hi]) {
+				for hi < len(src) && hi-pos < bound && in(src[hi]) {
 					hi++
 				}
 				hiCut = hi < len(src) && in(src[hi])
@@ -122,7 +147,7 @@ func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
 				continue
 			}
 			w.lo, w.hi, w.loCut, w.hiCut = runWin(j.enc, j.pos, isB64)
-			for !w.hiCut && w.hi < len(src) && src[w.hi] == '=' && w.hi-j.pos < maxDecodeRun+2 {
+			for !w.hiCut && w.hi < len(src) && src[w.hi] == '=' && w.hi-j.pos < d.lim.run+2 {
 				w.hi++
 			}
 			if !w.loCut && !w.hiCut {
@@ -177,11 +202,11 @@ func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
 	}
 }
 
-// decodeWindow decodes w, in chunks of decodeChunk bytes that overlap by
-// decodeOverlap when it is longer.
+// decodeWindow decodes w, in chunks of d.lim.chunk bytes that overlap by
+// d.lim.overlap when it is longer.
 func (d *Detector) decodeWindow(st *state, src []byte, w window, depth int) {
-	for p := w.lo; ; p += decodeChunk - decodeOverlap {
-		q := min(w.hi, p+decodeChunk)
+	for p := w.lo; ; p += d.lim.chunk - d.lim.overlap {
+		q := min(w.hi, p+d.lim.chunk)
 		r := w
 		r.lo, r.hi = p, q
 		r.loCut = w.loCut || p > w.lo
@@ -341,20 +366,17 @@ func nextLine(src []byte, i int) int {
 	return i + 1
 }
 
-// maxWrapRegion bounds the text of one decoded block of wrapped base64.
-const maxWrapRegion = 4 * maxDecodeRun
-
-// wrapOverlap is how much of a block decoded already is decoded again
-// with the next part: more than the encoded form of the longest secret,
-// so that one that straddles the two parts is whole in one of them.
-const wrapOverlap = 2*edgeMargin + 2<<10
+// A block of wrapped base64 longer than d.lim.wrapRegion is decoded in
+// parts that share d.lim.wrapOverlap bytes: more than the encoded form of
+// the longest secret, so that one that straddles two parts is whole in
+// one of them.
 
 // decodeWrapped decodes the block of wrapped base64 lines holding the run
 // src[lo:hi] (its '=' padding included), when there is one, and rescans
 // it; it returns the end of the block and whether it was one. Lines that
 // end before floor were decoded already (each line starts a 4-character
 // group, so a block may be decoded from any of its lines); the last
-// wrapOverlap bytes of them are decoded again.
+// d.lim.wrapOverlap bytes of them are decoded again.
 func (d *Detector) decodeWrapped(st *state, src []byte, lo, hi, floor, depth int) (int, bool) {
 	ls := lineStart(src, lo)
 	if ls < 0 {
@@ -383,7 +405,7 @@ func (d *Detector) decodeWrapped(st *state, src []byte, lo, hi, floor, depth int
 			if !pok || !prev.whole || prev.padded || prev.hi-prev.lo != width {
 				break
 			}
-			if prev.hi < floor-wrapOverlap || hi-prev.lo > 2*maxDecodeRun {
+			if prev.hi < floor-d.lim.wrapOverlap || hi-prev.lo > 2*d.lim.run {
 				loCut = true // the block goes on before: a bound stopped
 				break
 			}
@@ -426,7 +448,7 @@ func (d *Detector) decodeWrapped(st *state, src []byte, lo, hi, floor, depth int
 		if !ok || next.hi-next.lo > width {
 			break
 		}
-		if next.hi-first.lo > maxWrapRegion {
+		if next.hi-first.lo > d.lim.wrapRegion {
 			hiCut = true
 			break
 		}
@@ -519,8 +541,8 @@ func escapedSlashRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bo
 		return 0, max(from, b-1), false
 	}
 	first, last := a+i, a+bytes.LastIndex(w, []byte(`\/`))
-	lo, _, _, _ = runAround(src, min(first, kwStart), isJSONRun)
-	_, hi, _, _ = runAround(src, max(last, kwStart), isJSONRun)
+	lo, _, _, _ = runAround(src, min(first, kwStart), maxDecodeRun, isJSONRun)
+	_, hi, _, _ = runAround(src, max(last, kwStart), maxDecodeRun, isJSONRun)
 	return lo, hi, true
 }
 

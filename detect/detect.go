@@ -54,6 +54,7 @@ type Detector struct {
 	pool   sync.Pool // *state
 	hmacs  sync.Pool // hash.Hash keyed with opts.hmacKey
 	maxWin int       // the largest window reach of any pattern
+	lim    decodeLimits
 
 	timeouts       atomic.Uint64
 	undecided      atomic.Uint64
@@ -180,6 +181,7 @@ func New(ps []patterns.Pattern, opts ...Option) (*Detector, error) {
 			}
 		}
 	}
+	d.lim = newDecodeLimits(d.maxWin)
 	d.pf = buildPrefilter(d.pats, o.decodeDepth > 0)
 	d.pool.New = func() any { return new(state) }
 	if key := o.hmacKey; len(key) > 0 {

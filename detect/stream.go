@@ -20,7 +20,7 @@ const roundBytes = 1 << 20
 func (d *Detector) Horizon() int {
 	h := 2*d.maxWin + 64
 	if d.opts.decodeDepth > 0 {
-		h += maxWrapRegion + maxWrapLine + 8
+		h += max(d.lim.wrapRegion, 2*d.lim.run) + maxWrapLine + 8
 	}
 	return h
 }

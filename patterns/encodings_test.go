@@ -101,7 +101,6 @@ var knownEncodingGaps = map[string]string{
 	"ethereum-keystore-json / base64 wrapped at 76":              "the base64 form of every keyword of the unit straddles a line break: nothing triggers decoding",
 	"ethereum-keystore-json / html named references":             "&quot; breaks the quoted JSON keys the pattern's keywords are",
 	"ethereum-keystore-json / html references":                   "&quot; breaks the quoted JSON keys the pattern's keywords are",
-	"gcp-service-account-json / json unicode escapes":            "JSON \\u escapes break the keywords of the unit, or the escaped unit exceeds the decode bound",
 	"gcp-service-account-json / percent twice":                   "one decoding level leaves %20/%0A, which do not trigger the second",
 	"jwt / base64 wrapped at 64":                                 "the base64 form of every keyword of the unit straddles a line break: nothing triggers decoding",
 	"jwt / base64 wrapped at 76":                                 "the base64 form of every keyword of the unit straddles a line break: nothing triggers decoding",

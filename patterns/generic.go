@@ -525,7 +525,7 @@ func genericPatterns() []Pattern {
 			Confidence:  ConfidenceDistinctive,
 			Keywords:    []string{"kind: Secret", `kind: "Secret"`, "kind: 'Secret'", `"kind":"Secret"`, `"kind": "Secret"`},
 			Regex:       k8sSecretRegex,
-			MaxLen:      6144,
+			MaxLen:      8192, // a TLS Secret's tls.key of an RSA-4096 key and its certificate
 			Validate:    ValidateKubernetesSecretData,
 			Examples: []string{
 				"apiVersion: v1\nkind: Secret\nmetadata:\n  name: db-credentials\n  namespace: orders\ntype: Opaque\ndata:\n  username: b3JkZXJzX2FwcA==\n  password: VHE3d0x6MlZiSzl4\n",
@@ -545,8 +545,9 @@ func genericPatterns() []Pattern {
 // armorNL is a line break as written or escaped (\n, \r\n, \\n).
 const armorNL = `(?:\r?\n|\\{1,2}(?:r\\{1,2})?n)`
 
-// k8sValue is a padded base64 Secret value.
-const k8sValue = `[A-Za-z0-9+/]{2,4096}={0,2}`
+// k8sValue is a padded base64 Secret value, as long as the manifest's
+// MaxLen allows.
+const k8sValue = `[A-Za-z0-9+/]{2,8192}={0,2}`
 
 // k8sYAMLData is the entries of a YAML data: block, the secret running from
 // the first value to the last; the entries share the first one's

@@ -1,0 +1,219 @@
+package detect
+
+import (
+	"bytes"
+	"encoding/asn1"
+	"encoding/base64"
+	"encoding/pem"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leakward/leakward/patterns"
+)
+
+// Tests of the redaction guarantee: every region the engine cannot decide
+// is masked, and the limits that used to let secrets through do not.
+
+// assertMasked fails when out still holds secret, or any 24-byte piece of
+// it; the message names the case, never the secret.
+func assertMasked(t *testing.T, name string, out []byte, secrets ...string) {
+	t.Helper()
+	for i, s := range secrets {
+		if bytes.Contains(out, []byte(s)) {
+			t.Errorf("%s: secret %d (%d bytes) is in the output", name, i, len(s))
+			continue
+		}
+		for j := 0; j+24 <= len(s); j += 24 {
+			if bytes.Contains(out, []byte(s[j:j+24])) {
+				t.Errorf("%s: part of secret %d at %d is in the output", name, i, j)
+				break
+			}
+		}
+	}
+}
+
+// pkcs8PEM returns a PEM "PRIVATE KEY" block whose PKCS#8 structure holds
+// a private key of n random bytes (the size of an RSA key's PKCS#1 form:
+// about 1.2 KB for 2048 bits, 2.4 KB for 4096, 4.8 KB for 8192).
+func pkcs8PEM(r *rand.Rand, n int) string {
+	key := make([]byte, n)
+	for i := range key {
+		key[i] = byte(r.Uint32())
+	}
+	der, err := asn1.Marshal(struct {
+		Version int
+		Algo    struct {
+			Algorithm  asn1.ObjectIdentifier
+			Parameters asn1.RawValue `asn1:"optional"`
+		}
+		PrivateKey []byte
+	}{
+		Algo: struct {
+			Algorithm  asn1.ObjectIdentifier
+			Parameters asn1.RawValue `asn1:"optional"`
+		}{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}, Parameters: asn1.NullRawValue},
+		PrivateKey: key,
+	})
+	if err != nil {
+		panic(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+}
+
+// TestLongBase64PrivateKey: a private key of up to 8192 bits, PEM in
+// base64 on one line (a JSON value, a TLS Secret from kubectl -o json or
+// YAML), is found and masked whole.
+func TestLongBase64PrivateKey(t *testing.T) {
+	d := defaultDetector()
+	r := rand.New(rand.NewPCG(40, 96))
+	for _, bits := range []int{2048, 4096, 8192} {
+		key := pkcs8PEM(r, bits*5/8)
+		b64 := base64.StdEncoding.EncodeToString([]byte(key))
+		cert := base64.StdEncoding.EncodeToString([]byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"))
+		for _, tc := range []struct{ name, src string }{
+			{"json value", `{"level":"info","tls_key":"` + b64 + `","msg":"loaded"}`},
+			{"kubectl json", `{"apiVersion":"v1","data":{"tls.crt":"` + cert + `","tls.key":"` + b64 + `"},"kind":"Secret","metadata":{"name":"web-tls"},"type":"kubernetes.io/tls"}`},
+			{"yaml", "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\ndata:\n  tls.crt: " + cert + "\n  tls.key: " + b64 + "\n"},
+			{"env", "TLS_KEY_B64=" + b64 + "\n"},
+		} {
+			name := fmt.Sprintf("RSA-%d %s", bits, tc.name)
+			out := d.Redact(nil, []byte(tc.src))
+			assertMasked(t, name, out, b64)
+		}
+	}
+}
+
+// TestManySecretsThenManifest: past hundreds of findings in one scan, the
+// values of a Secret manifest are still all masked (the overlap
+// resolution has no cut-off).
+func TestManySecretsThenManifest(t *testing.T) {
+	d := defaultDetector()
+	r := rand.New(rand.NewPCG(5, 12))
+	for _, n := range []int{10, 511, 600, 2000} {
+		var b strings.Builder
+		var secrets []string
+		for range n {
+			tok := ghToken(r, "ghp_", false)
+			secrets = append(secrets, tok)
+			b.WriteString("token=" + tok + "\n")
+		}
+		// The first value is a provider's token: the manifest's finding
+		// is cut around it, and the second value must stay masked.
+		p1 := base64.StdEncoding.EncodeToString([]byte(ghToken(r, "ghp_", false)))
+		p2 := base64.StdEncoding.EncodeToString([]byte("Zx3" + hRand(r, hAlnum, 21)))
+		b.WriteString("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: " + p1 + "\n  config: " + p2 + "\n")
+		out := d.Redact(nil, []byte(b.String()))
+		assertMasked(t, fmt.Sprintf("%d tokens then a manifest", n), out, append(secrets, p1, p2)...)
+	}
+}
+
+// TestResolveKeepsCoverage: resolution of overlapping findings never
+// leaves a byte of any finding unmasked, whatever their order and
+// nesting (checked against the union of the spans).
+func TestResolveKeepsCoverage(t *testing.T) {
+	d := defaultDetector()
+	ids := d.PatternIDs()
+	r := rand.New(rand.NewPCG(3, 4))
+	for iter := range 2000 {
+		n := 1 + r.IntN(40)
+		var found []Finding
+		covered := make([]bool, 400)
+		for range n {
+			s := r.IntN(380)
+			e := s + 1 + r.IntN(min(60, 400-s))
+			f := Finding{PatternID: ids[r.IntN(len(ids))], Start: s, End: e, Validated: r.IntN(3) == 0}
+			if r.IntN(8) == 0 {
+				f = Finding{PatternID: UndecidedID, Start: s, End: e, Undecided: ReasonTimeout}
+			}
+			if c := d.compiledByID(f.PatternID); c != nil {
+				f.pat = c.idx + 1
+			}
+			found = append(found, f)
+			for i := s; i < e; i++ {
+				covered[i] = true
+			}
+		}
+		st := new(state)
+		out := d.resolve(st, nil, found)
+		got := make([]bool, 400)
+		for i, f := range out {
+			require.Less(t, f.Start, f.End, "iteration %d: empty finding", iter)
+			if i > 0 {
+				require.LessOrEqual(t, out[i-1].End, f.Start, "iteration %d: findings overlap or are out of order", iter)
+			}
+			for j := f.Start; j < f.End; j++ {
+				got[j] = true
+			}
+		}
+		require.Equal(t, covered, got, "iteration %d: covered bytes differ", iter)
+	}
+}
+
+// TestTimeoutsUnderLoadFailClosed: many more goroutines than cores redact
+// lines holding secrets and no output holds one. With a pattern whose
+// search always times out (catastrophic backtracking, 1 ms bound), the
+// secret next to its keyword is masked as undecided; with the default
+// catalog and timeout, every secret is masked whether or not a search is
+// preempted past its deadline.
+func TestTimeoutsUnderLoadFailClosed(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 1))
+	tok := ghToken(r, "ghp_", false)
+	pass := "Vq8" + hRand(r, hAlnum, 13)
+	aws := "wJalr" + hRand(r, hB64, 35)
+	line := []byte(`{"ts":"2026-12-07T10:00:00Z","level":"error","msg":"login failed","password":"` + pass +
+		`","auth":"token ` + tok + `","aws_secret_access_key":"` + aws + `","user":"svc-deploy"}`)
+	hidden := hRand(r, hUpper, 40)
+	slow := []byte("session key=" + hidden + strings.Repeat("a", 3000) + " end")
+	hostile := patterns.Pattern{
+		ID: "slow-key", Provider: "Test", Grants: patterns.PrivScoped,
+		Keywords: []string{"key="}, Regex: `key=[A-Z0-9]{40}(a+)+b`, MaxLen: 4096,
+	}
+	slowD, err := New([]patterns.Pattern{hostile}, WithMatchTimeout(time.Millisecond))
+	require.NoError(t, err)
+	defD := defaultDetector()
+	for _, tc := range []struct {
+		name    string
+		d       *Detector
+		src     []byte
+		secrets []string
+	}{
+		{"timed-out search", slowD, slow, []string{hidden}},
+		{"default catalog", defD, line, []string{tok, pass, aws}},
+	} {
+		before := tc.d.Stats()
+		goroutines, rounds := 64, 20
+		if testing.Short() || tc.d == slowD {
+			goroutines, rounds = 8, 1
+		}
+		var wg sync.WaitGroup
+		var leaks atomic.Int64
+		for range goroutines {
+			wg.Go(func() {
+				var out []byte
+				for range rounds {
+					out = tc.d.Redact(out[:0], tc.src)
+					for _, s := range tc.secrets {
+						if bytes.Contains(out, []byte(s)) {
+							leaks.Add(1)
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		assert.Zero(t, leaks.Load(), "%s: outputs holding a secret", tc.name)
+		st := tc.d.Stats()
+		if tc.d == slowD {
+			assert.EqualValues(t, goroutines*rounds, st.Timeouts-before.Timeouts, "%s: every search times out", tc.name)
+		}
+		assert.GreaterOrEqual(t, st.Undecided-before.Undecided, st.Timeouts-before.Timeouts, "%s: each timeout leaves an undecided region", tc.name)
+	}
+}
