@@ -290,6 +290,71 @@ func (d *Detector) decodeBase64(st *state, src []byte, lo, hi, keepLo, keepHi, d
 // and OpenSSL 64) is joined across its line breaks before decoding, so a
 // secret that straddles a break is found.
 
+// wrapJobs appends a base64 decode job for each block of wrapped base64
+// that starts in src[bs:be]: a line that ends with a run of 64 or 76
+// base64 characters (all of its content after indentation, or a value
+// after a key). Such a block is decoded whatever it holds,
+// so a keyword whose encoded form a line break splits is still found. A
+// long block gets a job every half d.lim.wrapRegion, where the decoding
+// of the part before stops. The cost on other text is one look at each
+// line's length.
+func (d *Detector) wrapJobs(jobs []job, src []byte, bs, be int) []job {
+	ls := bs
+	if ls > 0 && src[ls-1] != '\n' {
+		nl := bytes.IndexByte(src[ls:be], '\n')
+		if nl < 0 {
+			return jobs
+		}
+		ls += nl + 1
+	}
+	inBlock, last := false, 0
+	for ls < be {
+		lim := min(len(src), ls+maxWrapLine+2)
+		e := bytes.IndexByte(src[ls:lim], '\n')
+		switch {
+		case e >= 0:
+			e += ls
+		case lim == len(src):
+			e = len(src)
+		default:
+			// A long line: no block starts in it.
+			if lim >= be {
+				return jobs
+			}
+			nl := bytes.IndexByte(src[lim:be], '\n')
+			if nl < 0 {
+				return jobs
+			}
+			inBlock = false
+			ls = lim + nl + 1
+			continue
+		}
+		full := false
+		if e-ls >= 64 {
+			// The line ends with a run of exactly 64 or 76 base64
+			// characters: all of its content, or a value after a key.
+			j := e
+			if j > ls && src[j-1] == '\r' {
+				j--
+			}
+			i := j
+			for i > ls && j-i <= 76 && isB64(src[i-1]) {
+				i--
+			}
+			if wrapWidth(j-i) && (i == ls || !isB64(src[i-1])) {
+				full = true
+				if !inBlock || i-last >= d.lim.wrapRegion/2 {
+					jobs = append(jobs, job{enc: EncodingBase64, pos: i})
+					last = i
+				}
+			}
+		}
+		inBlock = full
+		ls = e + 1
+	}
+	return jobs
+}
+
 // maxWrapLine bounds the indentation and lines the wrapped-base64 helpers
 // read: wrapped base64 has short lines, and a long line is not read twice.
 const maxWrapLine = 160

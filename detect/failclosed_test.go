@@ -217,3 +217,47 @@ func TestTimeoutsUnderLoadFailClosed(t *testing.T) {
 		assert.GreaterOrEqual(t, st.Undecided-before.Undecided, st.Timeouts-before.Timeouts, "%s: each timeout leaves an undecided region", tc.name)
 	}
 }
+
+// TestWrappedBase64EveryBreak: a text holding a secret, base64-encoded and
+// wrapped at 64 and 76 columns (base64 -w 64, -w 76), with the secret
+// moved one byte at a time so that a line break falls at every position
+// of the encoded keyword and secret: the secret's encoded bytes are
+// masked in every placement.
+func TestWrappedBase64EveryBreak(t *testing.T) {
+	d := defaultDetector()
+	r := rand.New(rand.NewPCG(64, 76))
+	tok := ghToken(r, "ghp_", false)
+	pass := "Tq7" + hRand(r, hAlnum, 15)
+	aws := hRand(r, hB64, 40)
+	for _, width := range []int{64, 76} {
+		for _, tc := range []struct{ name, text, secret string }{
+			{"github token", "deploy token " + tok + " for ci\n", tok},
+			{"password", "db_password=" + pass + "\n", pass},
+			{"aws secret", "aws_secret_access_key = " + aws + "\n", aws},
+		} {
+			for shift := range width {
+				plain := "# settings\n" + strings.Repeat("x", shift) + "\n" + tc.text + "# end of file, some closing words to fill a line or two\n"
+				enc := base64.StdEncoding.EncodeToString([]byte(plain))
+				var wrapped strings.Builder
+				wrapped.WriteString("-- attachment --\n")
+				for i := 0; i < len(enc); i += width {
+					wrapped.WriteString(enc[i:min(len(enc), i+width)])
+					wrapped.WriteByte('\n')
+				}
+				out := d.Redact(nil, []byte(wrapped.String()))
+				// The encoded characters that only the secret's bytes
+				// determine, line by line.
+				s := strings.Index(plain, tc.secret)
+				lo, hi := (s+2)/3*4, (s+len(tc.secret))/3*4
+				for a := lo; a < hi; {
+					b := min(hi, (a/width+1)*width)
+					if b-a >= 8 && bytes.Contains(out, []byte(enc[a:b])) {
+						t.Errorf("width %d, %s, shift %d: encoded secret bytes [%d:%d] are in the output", width, tc.name, shift, a, b)
+						break
+					}
+					a = b
+				}
+			}
+		}
+	}
+}

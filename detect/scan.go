@@ -166,10 +166,13 @@ func (d *Detector) scan(st *state, dst []Finding, src []byte, depth int) []Findi
 func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 	ext := min(len(src), be+d.pf.maxKeyword-1) // a keyword may end past be
 	st.cands = d.pf.find(st.cands[:0], src[bs:ext])
-	if len(st.cands) == 0 {
+	st.hits, st.jobs = st.hits[:0], st.jobs[:0]
+	if depth < d.opts.decodeDepth {
+		st.jobs = d.wrapJobs(st.jobs, src, bs, be)
+	}
+	if len(st.cands) == 0 && len(st.jobs) == 0 {
 		return
 	}
-	st.hits, st.jobs = st.hits[:0], st.jobs[:0]
 	var near nearMarks
 	for _, c := range st.cands {
 		start := bs + c.start
@@ -216,6 +219,8 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 		i = j
 	}
 	if len(st.jobs) > 0 {
+		// Wrapped-base64 jobs came first: decode in text order.
+		slices.SortStableFunc(st.jobs, func(a, b job) int { return cmp.Compare(a.pos, b.pos) })
 		d.decodeJobs(st, src, depth)
 	}
 }
