@@ -2,6 +2,7 @@ package leakstore
 
 import (
 	"bytes"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
@@ -28,6 +29,11 @@ func FuzzRead(f *testing.F) {
 		f.Add(smallFile(f, nil, n))
 		f.Add(smallFile(f, testPepper, n))
 	}
+	// A valid header claiming the whole limit, over zeros.
+	claim := smallFile(f, nil, 0)
+	claim = claim[:headerBytes+binary.LittleEndian.Uint32(claim[64:])]
+	binary.LittleEndian.PutUint64(claim[16:], fuzzMaxBits)
+	f.Add(append(claim, make([]byte, fuzzMaxBits/8+32)...))
 	kinds := []string{"seekable", "sized stream", "stream"}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, opts := range []*ReadOptions{{MaxBits: fuzzMaxBits}, {MaxBits: fuzzMaxBits, Pepper: testPepper}} {
