@@ -85,13 +85,22 @@
 //
 // [Read] checks every header field against these rules and against
 // [ReadOptions].MaxBits (default [DefaultMaxBits], 2 GiB of bits) before
-// allocating anything; when the reader's size is known ([ReadFile], or a
-// reader with a Len method) it also checks that the bytes are there, and
-// otherwise grows the array as data arrives. The checksum is verified
-// before the store is returned. Errors wrap [ErrBadMagic], [ErrVersion],
-// [ErrCorrupt], [ErrTruncated], [ErrTooLarge] or [ErrPepper]; no input
-// makes Read panic. The format is canonical: a file that reads writes back
-// byte for byte.
+// allocating anything, and when the reader's size is known ([ReadFile], a
+// reader that can seek, or one with a Len method) it checks that the bytes
+// the header claims are there. Nothing sized by the header is allocated
+// before the checksum is verified: a regular file or any reader that can
+// seek is read twice, first through the SHA-256 with one 64 KiB buffer,
+// then into a bit array of the verified size, checking the checksum again
+// in case the file changed in between; a reader that cannot seek is read
+// once, its bit array grown as data arrives, so memory follows the bytes
+// really delivered (at most about twice them, and never more than
+// MaxBits), not the header's claim. A 2 GiB file of zeros with a valid
+// header therefore costs a read of 2 GiB (a few seconds of SHA-256) and
+// under 1 MiB of memory before it fails. Errors wrap [ErrBadMagic],
+// [ErrVersion], [ErrCorrupt], [ErrTruncated], [ErrTooLarge] or
+// [ErrPepper], and carry sizes and header fields, never file bytes; no
+// input makes Read panic. The format is canonical: a file that reads
+// writes back byte for byte.
 //
 // # Performance
 //

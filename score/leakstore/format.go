@@ -36,7 +36,8 @@ const DefaultMaxBits = 1 << 34
 type ReadOptions struct {
 	// MaxBits is the largest bit array accepted, in bits; zero means
 	// DefaultMaxBits. Values above HardMaxBits are lowered to it. The
-	// header is checked against it before anything is allocated.
+	// header is checked against it, and against the size of the input
+	// when known, before anything is allocated.
 	MaxBits uint64
 	// Pepper is the secret of a SchemeHMACSHA256 store; it is required for
 	// such a store and must be nil for a SchemeSHA256 one.
@@ -261,6 +262,9 @@ func parseHeader(b *[headerBytes]byte, opts *ReadOptions, checkPepper bool) (h H
 		if len(pepper) == 0 {
 			return h, check, fmt.Errorf("%w: the store uses hmac-sha256 and no pepper was given", ErrPepper)
 		}
+		if len(pepper) < MinPepperBytes {
+			return h, check, fmt.Errorf("%w: pepper has %d bytes, want at least %d", ErrPepper, len(pepper), MinPepperBytes)
+		}
 		if pepperCheck(pepper) != check {
 			return h, check, fmt.Errorf("%w: the pepper does not match the store", ErrPepper)
 		}
@@ -269,37 +273,81 @@ func parseHeader(b *[headerBytes]byte, opts *ReadOptions, checkPepper bool) (h H
 	return h, check, nil
 }
 
-// lenReader is implemented by bytes.Reader, strings.Reader and
-// bytes.Buffer: the number of unread bytes.
+// lenReader is implemented by bytes.Buffer (and bytes.Reader and
+// strings.Reader): the number of unread bytes.
 type lenReader interface{ Len() int }
 
 // reader reads one store, tracking what it allocates (for tests).
+//
+// A store is read so that nothing sized by the header is allocated before
+// the checksum has been verified: from a reader that can seek, a first
+// pass streams the whole file through the checksum with one fixed buffer,
+// then a second pass re-reads it into a bit array of the verified size
+// (and checks the checksum again, against changes between the passes).
+// A reader that cannot seek cannot be read twice: its bit array grows as
+// data arrives, so memory follows the bytes really delivered, never the
+// header's claim.
 type reader struct {
 	r          io.Reader
 	opts       *ReadOptions
-	remaining  int64 // bytes left in r when known, else -1
+	seeker     io.Seeker // when set, read in two passes from start
+	start      int64     // offset of the store in seeker
+	size       int64     // bytes from start to the end of seeker
+	remaining  int64     // bytes left in r when known, else -1
+	whole      bool      // r holds the store and nothing after it (ReadFile)
 	allocBytes uint64
 	verify     bool   // check only: no bit array, no pepper
 	header     Header // the header read, when verify is set
+	buf        []byte // chunk buffer, kept across passes
+	src        []byte // source label, kept across passes
+}
+
+// newReader prepares to read a store from r: it finds how many bytes r
+// holds (seeking to the end and back, or from a Len method) when it can.
+func newReader(r io.Reader, opts *ReadOptions) (*reader, error) {
+	rd := &reader{r: r, opts: opts, remaining: -1}
+	if s, ok := r.(io.Seeker); ok {
+		if start, err := s.Seek(0, io.SeekCurrent); err == nil {
+			end, err := s.Seek(0, io.SeekEnd)
+			if err == nil {
+				if _, err := s.Seek(start, io.SeekStart); err != nil {
+					return nil, fmt.Errorf("leakstore: seek: %w", err)
+				}
+				if end >= start {
+					rd.seeker, rd.start, rd.size, rd.remaining = s, start, end-start, end-start
+					return rd, nil
+				}
+			}
+		}
+	}
+	if l, ok := r.(lenReader); ok {
+		rd.remaining = int64(l.Len())
+	}
+	return rd, nil
 }
 
 // Read reads a store written by WriteTo from r, reading exactly the
-// file's bytes. It validates the header before allocating the bit array,
-// checks the SHA-256 checksum, and returns an error wrapping ErrBadMagic,
-// ErrVersion, ErrCorrupt, ErrTruncated, ErrTooLarge or ErrPepper for bad
-// input; it never panics. When r's size is unknown the bit array is
-// grown as data arrives, so a truncated stream never costs more than
-// about twice the bytes it really held.
+// file's bytes. It validates the header before allocating anything, and
+// allocates the bit array only once the SHA-256 checksum has been
+// verified: a reader that can seek (an *os.File, a bytes.Reader) is read
+// twice, first through the checksum with a fixed 64 KiB buffer, then into
+// the bit array; from any other reader the bit array is grown as data
+// arrives, so a stream never costs more than about twice the bytes it
+// really held. Bad input gives an error wrapping ErrBadMagic, ErrVersion,
+// ErrCorrupt, ErrTruncated, ErrTooLarge or ErrPepper; Read never panics.
+// After an error, r's position is unspecified.
 func Read(r io.Reader, opts *ReadOptions) (*Store, error) {
-	rd := reader{r: r, opts: opts, remaining: -1}
-	if l, ok := r.(lenReader); ok {
-		rd.remaining = int64(l.Len())
+	rd, err := newReader(r, opts)
+	if err != nil {
+		return nil, err
 	}
 	return rd.read()
 }
 
 // ReadFile reads a store file; see Read. A file with bytes after the
-// checksum is rejected with ErrCorrupt.
+// checksum is rejected with ErrCorrupt. A regular file is read twice (see
+// Read), so a file whose header claims a large bit array costs a read of
+// the file, not memory, before its checksum fails.
 func ReadFile(path string, opts *ReadOptions) (*Store, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -310,9 +358,9 @@ func ReadFile(path string, opts *ReadOptions) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("leakstore: %w", err)
 	}
-	rd := reader{r: f, opts: opts, remaining: -1}
+	rd := &reader{r: f, opts: opts, remaining: -1}
 	if fi.Mode().IsRegular() {
-		rd.remaining = fi.Size()
+		rd.seeker, rd.size, rd.remaining, rd.whole = f, fi.Size(), fi.Size(), true
 	}
 	return rd.read()
 }
@@ -326,13 +374,16 @@ func ReadHeader(r io.Reader, opts *ReadOptions) (Header, error) {
 }
 
 // Verify reads a whole store file from r and checks its header and
-// checksum as Read does, without allocating the bit array and without the
-// pepper (opts.Pepper is ignored). It returns the header.
+// checksum as Read does, in one pass with a fixed buffer: it never
+// allocates the bit array, and ignores the pepper (opts.Pepper). It
+// returns the header.
 func Verify(r io.Reader, opts *ReadOptions) (Header, error) {
-	rd := reader{r: r, opts: opts, remaining: -1, verify: true}
-	if l, ok := r.(lenReader); ok {
-		rd.remaining = int64(l.Len())
+	rd, err := newReader(r, opts)
+	if err != nil {
+		return Header{}, err
 	}
+	rd.seeker = nil // one pass is enough
+	rd.verify = true
 	if _, err := rd.read(); err != nil {
 		return Header{}, err
 	}
@@ -369,14 +420,44 @@ func readErr(err error, what string) error {
 
 const chunkBytes = 64 << 10
 
+// read reads one store: in one pass when verifying or when r cannot seek,
+// else in two (see reader).
 func (rd *reader) read() (*Store, error) {
+	if rd.verify || rd.seeker == nil {
+		return rd.pass(false, nil)
+	}
+	var first [headerBytes]byte
+	if _, err := rd.pass(true, &first); err != nil {
+		return nil, err
+	}
+	if _, err := rd.seeker.Seek(rd.start, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("leakstore: seek: %w", err)
+	}
+	rd.remaining = rd.size
+	return rd.pass(false, &first)
+}
+
+// pass reads the store once. With checkOnly set it verifies the header
+// and checksum, allocating only the chunk buffer and the source label,
+// and copies the fixed header to *fixedOut. Otherwise it also loads the
+// bit array: when fixedOut is non-nil, a first pass verified the file
+// with that fixed header, so the array is allocated at once, and the
+// header must not have changed since.
+func (rd *reader) pass(checkOnly bool, fixedOut *[headerBytes]byte) (*Store, error) {
 	var fixed [headerBytes]byte
 	if _, err := io.ReadFull(rd.r, fixed[:]); err != nil {
 		return nil, readErr(err, "header")
 	}
+	verified := !checkOnly && fixedOut != nil
+	if verified && fixed != *fixedOut {
+		return nil, fmt.Errorf("%w: the header changed between the checksum pass and the read", ErrCorrupt)
+	}
 	h, check, err := parseHeader(&fixed, rd.opts, !rd.verify)
 	if err != nil {
 		return nil, err
+	}
+	if checkOnly {
+		*fixedOut = fixed
 	}
 	srcLen := uint64(binary.LittleEndian.Uint32(fixed[64:]))
 	total := headerBytes + srcLen + h.M/8 + sha256.Size // M ≤ HardMaxBits: no overflow
@@ -384,29 +465,36 @@ func (rd *reader) read() (*Store, error) {
 		switch {
 		case uint64(rd.remaining) < total:
 			return nil, fmt.Errorf("%w: file has %d bytes, its header says %d", ErrTruncated, rd.remaining, total)
-		case uint64(rd.remaining) > total && rd.isFile():
+		case uint64(rd.remaining) > total && rd.whole:
 			return nil, fmt.Errorf("%w: file has %d bytes after the checksum", ErrCorrupt, uint64(rd.remaining)-total)
 		}
 	}
 	sum := sha256.New()
 	sum.Write(fixed[:])
 
-	src := make([]byte, srcLen)
-	rd.allocBytes += srcLen
+	if uint64(cap(rd.src)) < srcLen {
+		rd.src = make([]byte, srcLen)
+		rd.allocBytes += srcLen
+	}
+	src := rd.src[:srcLen]
 	if _, err := io.ReadFull(rd.r, src); err != nil {
 		return nil, readErr(err, "source label")
 	}
 	sum.Write(src)
 
+	load := !checkOnly && !rd.verify
 	nwords := h.M / 64
 	var words []uint64
-	if rd.remaining >= 0 && !rd.verify {
+	if load && verified {
 		words = newWords(nwords)[:0]
 		rd.allocBytes += nwords * 8
 	}
 	bufLen := min(chunkBytes, h.M/8)
-	buf := make([]byte, bufLen)
-	rd.allocBytes += bufLen
+	if uint64(cap(rd.buf)) < bufLen {
+		rd.buf = make([]byte, bufLen)
+		rd.allocBytes += bufLen
+	}
+	buf := rd.buf[:bufLen]
 	for left := h.M / 8; left > 0; {
 		n := min(left, bufLen)
 		if _, err := io.ReadFull(rd.r, buf[:n]); err != nil {
@@ -414,11 +502,17 @@ func (rd *reader) read() (*Store, error) {
 		}
 		sum.Write(buf[:n])
 		left -= n
-		if rd.verify {
+		if !load {
 			continue
 		}
 		if uint64(len(words))+n/8 > uint64(cap(words)) {
-			grown := make([]uint64, len(words), min(nwords, max(2*uint64(cap(words)), 1<<16)))
+			// Unverified data: grow with what has arrived.
+			var grown []uint64
+			if c := min(nwords, max(2*uint64(cap(words)), 1<<16)); c == nwords {
+				grown = newWords(nwords)[:len(words)]
+			} else {
+				grown = make([]uint64, len(words), c)
+			}
 			rd.allocBytes += uint64(cap(grown)) * 8
 			copy(grown, words)
 			words = grown
@@ -431,7 +525,11 @@ func (rd *reader) read() (*Store, error) {
 	if _, err := io.ReadFull(rd.r, got[:]); err != nil {
 		return nil, readErr(err, "checksum")
 	}
-	if want := sum.Sum(buf[:0]); string(want) != string(got[:]) {
+	var want [sha256.Size]byte
+	if sum.Sum(want[:0]); want != got {
+		if verified {
+			return nil, fmt.Errorf("%w: checksum mismatch on the second read (the file changed)", ErrCorrupt)
+		}
 		return nil, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
 	}
 	if !utf8.Valid(src) {
@@ -440,6 +538,9 @@ func (rd *reader) read() (*Store, error) {
 	if rd.verify {
 		h.Source = string(src)
 		rd.header = h
+		return nil, nil
+	}
+	if !load {
 		return nil, nil
 	}
 	s := &Store{
@@ -461,9 +562,4 @@ func (rd *reader) read() (*Store, error) {
 		}
 	}
 	return s, nil
-}
-
-func (rd *reader) isFile() bool {
-	_, ok := rd.r.(*os.File)
-	return ok
 }

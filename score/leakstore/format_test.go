@@ -175,10 +175,25 @@ func TestReadBeforeAllocating(t *testing.T) {
 	assert.ErrorIs(t, err, ErrTruncated, "stream claiming 1 GiB")
 	assert.Less(t, rd.allocBytes, uint64(2<<20), "bytes allocated for a stream claiming 1 GiB")
 
-	rd = reader{r: bytes.NewReader(claim), remaining: int64(len(claim))}
-	_, err = rd.read()
-	assert.ErrorIs(t, err, ErrTruncated, "sized reader claiming 1 GiB")
-	assert.Zero(t, rd.allocBytes, "bytes allocated for a sized reader claiming 1 GiB")
+	for _, r := range []io.Reader{bytes.NewReader(claim), bytes.NewBuffer(claim)} {
+		rd, err := newReader(r, nil)
+		require.NoError(t, err)
+		_, err = rd.read()
+		assert.ErrorIs(t, err, ErrTruncated, "sized reader %T claiming 1 GiB", r)
+		assert.Zero(t, rd.allocBytes, "bytes allocated for a sized reader %T claiming 1 GiB", r)
+	}
+
+	// A bad checksum from a seekable reader costs no bit array.
+	bad := bytes.Clone(file)
+	bad[len(bad)-1] ^= 1
+	rd2, err := newReader(bytes.NewReader(bad), nil)
+	require.NoError(t, err)
+	_, err = rd2.read()
+	assert.ErrorIs(t, err, ErrCorrupt, "seekable reader with a bad checksum")
+	h, err := ReadHeader(bytes.NewReader(file), nil)
+	require.NoError(t, err)
+	chunkAndLabel := min(h.M/8, chunkBytes) + uint64(len(h.Source)) // no bit array
+	assert.Equal(t, chunkAndLabel, rd2.allocBytes, "bytes allocated for a seekable reader with a bad checksum")
 }
 
 func TestWriteFileAtomic(t *testing.T) {

@@ -2,6 +2,7 @@ package leakstore
 
 import (
 	"bytes"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
@@ -17,29 +18,56 @@ var updateSeeds = flag.Bool("update", false, "rewrite the seed corpus in testdat
 // fuzzMaxBits is the bit limit FuzzRead reads with.
 const fuzzMaxBits = 1 << 16
 
-// FuzzRead feeds arbitrary bytes to Read: it must never panic, never
-// allocate more than the limits allow, and a file it accepts must write
-// back to the same bytes.
+// FuzzRead feeds arbitrary bytes to Read through a seekable reader (read
+// in two passes), a sized stream and an unsized one: it must never panic,
+// never allocate more than the limits allow, never allocate the bit array
+// from a seekable reader before the checksum matched, give the same answer
+// whatever the reader, and a file it accepts must write back to the same
+// bytes.
 func FuzzRead(f *testing.F) {
 	for _, n := range []uint64{0, 3} {
 		f.Add(smallFile(f, nil, n))
 		f.Add(smallFile(f, testPepper, n))
 	}
+	// A valid header claiming the whole limit, over zeros.
+	claim := smallFile(f, nil, 0)
+	claim = claim[:headerBytes+binary.LittleEndian.Uint32(claim[64:])]
+	binary.LittleEndian.PutUint64(claim[16:], fuzzMaxBits)
+	f.Add(append(claim, make([]byte, fuzzMaxBits/8+32)...))
+	kinds := []string{"seekable", "sized stream", "stream"}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, opts := range []*ReadOptions{{MaxBits: fuzzMaxBits}, {MaxBits: fuzzMaxBits, Pepper: testPepper}} {
-			for _, sized := range []bool{true, false} {
-				rd := reader{r: bytes.NewReader(data), opts: opts, remaining: int64(len(data))}
-				if !sized {
-					rd.r, rd.remaining = io.MultiReader(rd.r), -1
+			var firstErr error
+			for i, kind := range kinds {
+				var r io.Reader
+				switch i {
+				case 0:
+					r = bytes.NewReader(data)
+				case 1:
+					r = bytes.NewBuffer(data)
+				default:
+					r = io.MultiReader(bytes.NewReader(data))
+				}
+				rd, err := newReader(r, opts)
+				if err != nil {
+					t.Fatalf("%s: newReader: %v", kind, err)
 				}
 				s, err := rd.read()
 				// Bit array (twice while growing), source label, one chunk.
 				if limit := uint64(2*fuzzMaxBits/8 + MaxSourceBytes + chunkBytes); rd.allocBytes > limit {
-					t.Fatalf("Read allocated %d bytes, limit %d", rd.allocBytes, limit)
+					t.Fatalf("%s: Read allocated %d bytes, limit %d", kind, rd.allocBytes, limit)
+				}
+				if i == 0 && err != nil && rd.allocBytes > MaxSourceBytes+chunkBytes {
+					t.Fatalf("%s: a failed read allocated %d bytes, more than the label and one chunk", kind, rd.allocBytes)
+				}
+				if i == 0 {
+					firstErr = err
+				} else if (err == nil) != (firstErr == nil) {
+					t.Fatalf("%s: error %v, seekable reader: %v", kind, err, firstErr)
 				}
 				if err != nil {
 					if s != nil || !isSentinel(err) {
-						t.Fatalf("Read: store %v with error %v (want nil and a sentinel)", s != nil, err)
+						t.Fatalf("%s: store %v with error %v (want nil and a sentinel)", kind, s != nil, err)
 					}
 					continue
 				}
@@ -48,7 +76,7 @@ func FuzzRead(f *testing.F) {
 					t.Fatal(err)
 				}
 				if n := buf.Len(); n > len(data) || !bytes.Equal(buf.Bytes(), data[:n]) {
-					t.Fatalf("a %d-byte file read and written back differs", len(data))
+					t.Fatalf("%s: a %d-byte file read and written back differs", kind, len(data))
 				}
 			}
 		}

@@ -19,7 +19,8 @@ var (
 	// version.
 	ErrSnapshotVersion = errors.New("monitor: unsupported snapshot version")
 	// ErrIncompatible: two monitors (or a monitor and a snapshot) use
-	// different network prefixes or windows and cannot be combined.
+	// different network prefixes or windows and cannot be combined, or a
+	// snapshot claims more keys or networks than the monitor holds.
 	ErrIncompatible = errors.New("monitor: incompatible configuration")
 )
 

@@ -82,6 +82,12 @@
 //
 // [Monitor.WriteTo] writes a versioned snapshot with a CRC-32C checksum
 // and [Monitor.ReadFrom] merges one back in, so a restart loses nothing.
+// A snapshot is checked before it costs memory: the counts its header
+// claims must fit the reading monitor's MaxKeys and MaxNetworks and the
+// bytes the input holds, and from a file (any reader that can seek) the
+// checksum is verified in a first pass with a fixed 64 KiB buffer before
+// the body is read into memory; a stream is read in 64 KiB chunks, so
+// memory follows the bytes delivered, never the claim.
 // [Monitor.Merge] combines another monitor's state, so monitors behind a
 // load balancer can be joined: networks, clients and classes are united,
 // counters of the same window are added, peaks take the maximum.

@@ -23,6 +23,10 @@ import (
 //
 // Version 1 snapshots (122-byte key records, without the second-source
 // probation state) are still read.
+//
+// The key and network counts are bounded by the reading monitor's MaxKeys
+// and MaxNetworks (at most 2^30 and 2^28), so the body is at most 2^37
+// bytes and sizes fit an int64.
 const (
 	snapMagic     = "LWKM"
 	snapVersion   = 2
@@ -30,7 +34,6 @@ const (
 	keyRecBytes   = 128
 	keyRecBytesV1 = 122
 	netRecBytes   = 22
-	snapMaxRecord = 1 << 30
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -104,58 +107,31 @@ func (m *Monitor) WriteTo(w io.Writer) (int64, error) {
 // ReadFrom reads a snapshot written by WriteTo and merges it into m, as
 // Merge does; into a new Monitor this restores the written state. The
 // snapshot must have been written with the same network prefixes and
-// windows (else ErrIncompatible). Nothing is changed unless the whole
-// snapshot is read and its checksum matches (else ErrCorruptSnapshot or
-// ErrSnapshotVersion). Memory grows with the data actually read, never
-// with the counts the header claims.
+// windows, and hold no more keys than m's MaxKeys and no more networks
+// than its MaxNetworks (else ErrIncompatible). Nothing is changed unless
+// the whole snapshot is read and its checksum matches (else
+// ErrCorruptSnapshot or ErrSnapshotVersion).
+//
+// Nothing is allocated on the header's word: the counts it claims are
+// checked against m's capacity and, when r can seek or has a Len method,
+// against the bytes r holds, before the body is read. A reader that can
+// seek (an *os.File, a bytes.Reader) is read twice: first through the
+// checksum with one 64 KiB buffer, then into memory once verified. From
+// any other reader the body is read in 64 KiB chunks, memory growing
+// with the bytes actually delivered, up to the capacity bound (about 128
+// bytes per key of MaxKeys). ReadFrom returns the snapshot's bytes read
+// (on success, its size); after an error, r's position is unspecified.
 func (m *Monitor) ReadFrom(r io.Reader) (int64, error) {
-	h := make([]byte, snapHeader)
-	n, err := io.ReadFull(r, h)
+	sr := snapReader{r: r, maxKeys: int64(m.c.maxKeys), maxNets: int64(m.c.maxNets)}
+	b, err := sr.read(m)
 	if err != nil {
-		return int64(n), fmt.Errorf("%w: header: %v", ErrCorruptSnapshot, err)
+		return sr.n, err
 	}
-	if string(h[:4]) != snapMagic {
-		return int64(n), fmt.Errorf("%w: bad magic", ErrCorruptSnapshot)
-	}
-	recBytes := int64(keyRecBytes)
-	switch v := binary.LittleEndian.Uint16(h[4:]); v {
-	case snapVersion:
-	case 1:
-		recBytes = keyRecBytesV1
-	default:
-		return int64(n), fmt.Errorf("%w: version %d", ErrSnapshotVersion, v)
-	}
-	o := cfg{net4: int(h[8]), net6: int(h[9]), wide4: int(h[10]), wide6: int(h[11]),
-		win: binary.LittleEndian.Uint32(h[12:]), fanWin: binary.LittleEndian.Uint32(h[16:])}
-	if !m.compatible(&o) {
-		return int64(n), fmt.Errorf("%w: snapshot has networks /%d,/%d wide /%d,/%d windows %ds,%ds",
-			ErrIncompatible, o.net4, o.net6, o.wide4, o.wide6, o.win, o.fanWin)
-	}
-	nKeys := int64(binary.LittleEndian.Uint32(h[20:]))
-	nNets := int64(binary.LittleEndian.Uint32(h[24:]))
-	if nKeys > snapMaxRecord || nNets > snapMaxRecord {
-		return int64(n), fmt.Errorf("%w: %d keys, %d networks", ErrCorruptSnapshot, nKeys, nNets)
-	}
-	size := nKeys*recBytes + nNets*netRecBytes + 4
-	var body bytes.Buffer
-	k, err := io.CopyN(&body, r, size)
-	n += int(k)
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		return int64(n), fmt.Errorf("%w: body: %v", ErrCorruptSnapshot, err)
-	}
-	b := body.Bytes()
-	want := binary.LittleEndian.Uint32(b[len(b)-4:])
-	b = b[:len(b)-4]
-	if got := crc32.Update(crc32.Update(0, castagnoli, h), castagnoli, b); got != want {
-		return int64(n), fmt.Errorf("%w: checksum %08x, want %08x", ErrCorruptSnapshot, got, want)
-	}
+	nKeys, nNets, recBytes := sr.nKeys, sr.nNets, sr.recBytes
 	var s slot
 	for i := int64(0); i < nKeys; i++ {
 		if !decodeSlot(b[i*recBytes:(i+1)*recBytes], &s) {
-			return int64(n), fmt.Errorf("%w: key record %d", ErrCorruptSnapshot, i)
+			return sr.n, fmt.Errorf("%w: key record %d", ErrCorruptSnapshot, i)
 		}
 	}
 	for i := int64(0); i < nKeys; i++ {
@@ -168,7 +144,163 @@ func (m *Monitor) ReadFrom(r io.Reader) (int64, error) {
 		decodeNet((*[netRecBytes]byte)(b[i*netRecBytes:]), &e)
 		m.mergeNet(&e)
 	}
-	return int64(n), nil
+	return sr.n, nil
+}
+
+// snapChunk is the largest read, and the fixed buffer of the checksum
+// pass.
+const snapChunk = 64 << 10
+
+// snapReader reads and verifies one snapshot, counting the bytes read and
+// the bytes it allocates (for tests).
+type snapReader struct {
+	r                io.Reader
+	maxKeys, maxNets int64 // capacity of the monitor read into
+	n                int64 // snapshot bytes read in the last pass
+	allocBytes       int64
+
+	nKeys, nNets, recBytes int64 // from the header
+}
+
+func (sr *snapReader) readFull(b []byte) error {
+	k, err := io.ReadFull(sr.r, b)
+	sr.n += int64(k)
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// snapSize returns r's seeker and position when it can seek, and the bytes
+// left in r (-1 when unknown).
+func snapSize(r io.Reader) (seeker io.Seeker, start, left int64, err error) {
+	if s, ok := r.(io.Seeker); ok {
+		if start, err := s.Seek(0, io.SeekCurrent); err == nil {
+			if end, err := s.Seek(0, io.SeekEnd); err == nil {
+				if _, err := s.Seek(start, io.SeekStart); err != nil {
+					return nil, 0, -1, fmt.Errorf("monitor: seek snapshot: %w", err)
+				}
+				if end >= start {
+					return s, start, end - start, nil
+				}
+			}
+		}
+	}
+	if l, ok := r.(interface{ Len() int }); ok {
+		return nil, 0, int64(l.Len()), nil
+	}
+	return nil, 0, -1, nil
+}
+
+// read reads the header and the body, checks the counts against the
+// capacity and the input size, and verifies the checksum before
+// returning the body (records, without the trailer).
+func (sr *snapReader) read(m *Monitor) ([]byte, error) {
+	seeker, start, left, err := snapSize(sr.r)
+	if err != nil {
+		return nil, err
+	}
+	var h [snapHeader]byte
+	if err := sr.readFull(h[:]); err != nil {
+		if sr.n == 0 {
+			err = io.EOF
+		}
+		return nil, fmt.Errorf("%w: header: %v", ErrCorruptSnapshot, err)
+	}
+	if string(h[:4]) != snapMagic {
+		return nil, fmt.Errorf("%w: bad magic", ErrCorruptSnapshot)
+	}
+	sr.recBytes = keyRecBytes
+	switch v := binary.LittleEndian.Uint16(h[4:]); v {
+	case snapVersion:
+	case 1:
+		sr.recBytes = keyRecBytesV1
+	default:
+		return nil, fmt.Errorf("%w: version %d", ErrSnapshotVersion, v)
+	}
+	o := cfg{net4: int(h[8]), net6: int(h[9]), wide4: int(h[10]), wide6: int(h[11]),
+		win: binary.LittleEndian.Uint32(h[12:]), fanWin: binary.LittleEndian.Uint32(h[16:])}
+	if !m.compatible(&o) {
+		return nil, fmt.Errorf("%w: snapshot has networks /%d,/%d wide /%d,/%d windows %ds,%ds",
+			ErrIncompatible, o.net4, o.net6, o.wide4, o.wide6, o.win, o.fanWin)
+	}
+	sr.nKeys = int64(binary.LittleEndian.Uint32(h[20:]))
+	sr.nNets = int64(binary.LittleEndian.Uint32(h[24:]))
+	if sr.nKeys > sr.maxKeys || sr.nNets > sr.maxNets {
+		return nil, fmt.Errorf("%w: snapshot claims %d keys and %d networks, this monitor holds at most %d and %d (MaxKeys, MaxNetworks)",
+			ErrIncompatible, sr.nKeys, sr.nNets, sr.maxKeys, sr.maxNets)
+	}
+	size := sr.nKeys*sr.recBytes + sr.nNets*netRecBytes + 4
+	if left >= 0 && left-snapHeader < size {
+		return nil, fmt.Errorf("%w: body: header says %d bytes, %d remain", ErrCorruptSnapshot, size, max(0, left-snapHeader))
+	}
+	crc0 := crc32.Update(0, castagnoli, h[:])
+
+	recs := size - 4
+	var body []byte
+	var tr [4]byte
+	if seeker != nil {
+		// First pass: the checksum alone, through one fixed buffer.
+		buf := make([]byte, max(4, min(recs, snapChunk)))
+		sr.allocBytes += int64(len(buf))
+		crc := crc0
+		for rest := recs; rest > 0; {
+			k := min(rest, int64(len(buf)))
+			if err := sr.readFull(buf[:k]); err != nil {
+				return nil, fmt.Errorf("%w: body: %v", ErrCorruptSnapshot, err)
+			}
+			crc = crc32.Update(crc, castagnoli, buf[:k])
+			rest -= k
+		}
+		if err := sr.readFull(tr[:]); err != nil {
+			return nil, fmt.Errorf("%w: body: %v", ErrCorruptSnapshot, err)
+		}
+		if crc != binary.LittleEndian.Uint32(tr[:]) {
+			return nil, fmt.Errorf("%w: checksum mismatch over %d bytes", ErrCorruptSnapshot, snapHeader+recs)
+		}
+		// Second pass: the verified size at once.
+		if _, err := seeker.Seek(start+snapHeader, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("monitor: seek snapshot: %w", err)
+		}
+		sr.n = snapHeader
+		body = make([]byte, recs)
+		sr.allocBytes += recs
+		if err := sr.readFull(body); err != nil {
+			return nil, fmt.Errorf("%w: body: %v", ErrCorruptSnapshot, err)
+		}
+	} else {
+		// One pass, growing with the data that arrives: doubling, but
+		// straight to the full size when the rest is small.
+		body = make([]byte, 0, min(recs, snapChunk))
+		sr.allocBytes += int64(cap(body))
+		for int64(len(body)) < recs {
+			if len(body) == cap(body) {
+				next := min(recs, 2*int64(cap(body)))
+				if recs-next < next/2 {
+					next = recs
+				}
+				grown := make([]byte, len(body), next)
+				sr.allocBytes += next
+				copy(grown, body)
+				body = grown
+			}
+			k := min(recs-int64(len(body)), int64(cap(body)-len(body)), snapChunk)
+			if err := sr.readFull(body[len(body) : int64(len(body))+k]); err != nil {
+				return nil, fmt.Errorf("%w: body: %v", ErrCorruptSnapshot, err)
+			}
+			body = body[:int64(len(body))+k]
+		}
+	}
+	if err := sr.readFull(tr[:]); err != nil {
+		return nil, fmt.Errorf("%w: body: %v", ErrCorruptSnapshot, err)
+	}
+	if crc32.Update(crc0, castagnoli, body) != binary.LittleEndian.Uint32(tr[:]) {
+		if seeker != nil {
+			return nil, fmt.Errorf("%w: checksum mismatch on the second read (the input changed)", ErrCorruptSnapshot)
+		}
+		return nil, fmt.Errorf("%w: checksum mismatch over %d bytes", ErrCorruptSnapshot, snapHeader+recs)
+	}
+	return body, nil
 }
 
 func encodeSlot(b *[keyRecBytes]byte, s *slot) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -70,7 +71,11 @@ func TestSnapshotErrors(t *testing.T) {
 	badVersion := bytes.Clone(snap)
 	binary.LittleEndian.PutUint16(badVersion[4:], 9)
 	huge := bytes.Clone(snap[:snapHeader])
-	binary.LittleEndian.PutUint32(huge[20:], 1<<29)
+	binary.LittleEndian.PutUint32(huge[20:], 1<<23)
+	binary.LittleEndian.PutUint32(huge[24:], 0)
+	full := bytes.Clone(snap[:snapHeader]) // as many keys as fit, no data
+	binary.LittleEndian.PutUint32(full[20:], 64)
+	binary.LittleEndian.PutUint32(full[24:], 0)
 
 	tests := []struct {
 		name string
@@ -82,9 +87,10 @@ func TestSnapshotErrors(t *testing.T) {
 		{"empty", nil, c, ErrCorruptSnapshot, "monitor: corrupt snapshot: header: EOF"},
 		{"bad magic", []byte("XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"), c, ErrCorruptSnapshot, "monitor: corrupt snapshot: bad magic"},
 		{"version", badVersion, c, ErrSnapshotVersion, "monitor: unsupported snapshot version: version 9"},
-		{"truncated", snap[:len(snap)-1], c, ErrCorruptSnapshot, "monitor: corrupt snapshot: body: unexpected EOF"},
-		{"huge count, no data", huge, c, ErrCorruptSnapshot, "monitor: corrupt snapshot: body: unexpected EOF"},
-		{"flipped bit", flip, c, ErrCorruptSnapshot, ""},
+		{"truncated", snap[:len(snap)-1], c, ErrCorruptSnapshot, fmt.Sprintf("monitor: corrupt snapshot: body: header says %d bytes, %d remain", len(snap)-snapHeader, len(snap)-snapHeader-1)},
+		{"huge count, no data", huge, c, ErrIncompatible, "monitor: incompatible configuration: snapshot claims 8388608 keys and 0 networks, this monitor holds at most 64 and 64 (MaxKeys, MaxNetworks)"},
+		{"full count, no data", full, c, ErrCorruptSnapshot, "monitor: corrupt snapshot: body: header says 8196 bytes, 0 remain"},
+		{"flipped bit", flip, c, ErrCorruptSnapshot, fmt.Sprintf("monitor: corrupt snapshot: checksum mismatch over %d bytes", len(snap)-4)},
 		{"other prefixes", snap, &Config{MaxKeys: 64, MaxNetworks: 64, NetworkBitsV4: 20}, ErrIncompatible,
 			"monitor: incompatible configuration: snapshot has networks /24,/48 wide /16,/32 windows 300s,3600s"},
 	}
@@ -97,7 +103,13 @@ func TestSnapshotErrors(t *testing.T) {
 			assert.EqualError(t, err, tt.msg, "snapshot %s", tt.name)
 		}
 		assert.Zero(t, m2.Stats().Keys, "snapshot %s changes nothing", tt.name)
+		// A stream of unknown size fails with the same sentinel.
+		_, err = m2.ReadFrom(io.MultiReader(bytes.NewReader(tt.in)))
+		assert.ErrorIs(t, err, tt.want, "snapshot %s, as a stream", tt.name)
+		assert.Zero(t, m2.Stats().Keys, "snapshot %s, as a stream, changes nothing", tt.name)
 	}
+	_, err := newTest(t, c).ReadFrom(io.MultiReader(bytes.NewReader(snap[:len(snap)-1])))
+	assert.EqualError(t, err, "monitor: corrupt snapshot: body: unexpected EOF", "truncated stream")
 }
 
 type failWriter struct{}
@@ -206,6 +218,10 @@ func TestWriteFuzzSeeds(t *testing.T) {
 
 func FuzzReadFrom(f *testing.F) {
 	f.Add([]byte(snapMagic))
+	m, err := New(&Config{MaxKeys: 64, MaxNetworks: 64})
+	require.NoError(f, err)
+	f.Add(m.header(1<<23, 0))                                        // beyond capacity
+	f.Add(append(m.header(64, 64), make([]byte, 64*keyRecBytes)...)) // at capacity, short, zeros
 	f.Fuzz(func(t *testing.T, data []byte) {
 		readBack(t, data)
 		// The same bytes with a correct checksum, so that the record
@@ -223,6 +239,25 @@ func readBack(t *testing.T, data []byte) {
 	c := &Config{MaxKeys: 64, MaxNetworks: 64}
 	m, err := New(c)
 	require.NoError(t, err)
+	// The bytes a snapshot of this capacity may take, and the bound on
+	// what reading one may allocate: twice that while growing.
+	capBytes := int64(snapHeader + 64*keyRecBytes + 64*netRecBytes + 4)
+	var firstErr error
+	for i, r := range []io.Reader{bytes.NewReader(data), bytes.NewBuffer(data), io.MultiReader(bytes.NewReader(data))} {
+		sr := snapReader{r: r, maxKeys: 64, maxNets: 64}
+		_, err := sr.read(m)
+		if sr.allocBytes > 2*capBytes {
+			t.Fatalf("reader %d: allocated %d bytes, more than twice the %d a snapshot of this capacity takes", i, sr.allocBytes, capBytes)
+		}
+		if i == 0 && err != nil && sr.allocBytes > snapChunk {
+			t.Fatalf("seekable reader: a failed read allocated %d bytes, more than one chunk", sr.allocBytes)
+		}
+		if i == 0 {
+			firstErr = err
+		} else if (err == nil) != (firstErr == nil) {
+			t.Fatalf("reader %d: error %v, seekable reader: %v", i, err, firstErr)
+		}
+	}
 	if _, err := m.ReadFrom(bytes.NewReader(data)); err != nil {
 		assert.Zero(t, m.Stats().Keys, "failed read changes nothing")
 		return
