@@ -2,29 +2,63 @@ package detect
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 )
 
+// Placeholders a Handler writes.
+const (
+	// RedactedKey replaces an attribute key or a group name that holds a
+	// secret. It is fixed, whatever the secret and the mask style, so that
+	// no part of the key is kept.
+	RedactedKey = "[REDACTED:key]"
+	// RedactedUnrenderable replaces a value the Handler cannot render to
+	// check it: MarshalJSON or MarshalText returned an error, or a
+	// MarshalJSON, MarshalText, Error, String, Format or LogValue method
+	// panicked, or LogValue kept returning LogValuers.
+	// The wrapped handler would print the error or panic text, which may
+	// hold anything.
+	RedactedUnrenderable = "[REDACTED:unrenderable]"
+	// redactedTooDeep replaces a value nested in more than maxGroupDepth
+	// groups.
+	redactedTooDeep = "[REDACTED:too-deep]"
+	maxGroupDepth   = 32
+)
+
 // Handler is a log/slog Handler that redacts credentials before the wrapped
-// handler sees a record: the message, attribute keys and group names,
-// string attributes, attributes inside
-// groups, error values, values produced by a slog.LogValuer, fmt.Stringer
-// values, and any other value whose printed form holds a secret (such a
-// value is replaced by its redacted printed form). Attributes added with
-// WithAttrs are redacted once, when they are added.
+// handler sees a record. It checks what the wrapped handler will print:
+// the message (redacted in place), every attribute key and group name
+// (replaced by RedactedKey when it holds a secret), string values, values
+// in groups, values produced by a slog.LogValuer (resolved once, and the
+// resolved value passed on, so that the wrapped handler prints what was
+// checked), and every other value in the form the wrapped handler renders
+// it in: a slog.TextHandler prints MarshalText, a byte slice as text, else
+// fmt's %+v; a slog.JSONHandler prints Error() of an error, else
+// encoding/json's output (MarshalJSON, json tags, byte slices in base64);
+// any other handler is checked in both forms. A value whose rendering
+// holds a secret is replaced by that rendering, redacted, as a string; a
+// value that cannot be rendered by RedactedUnrenderable. Values without
+// secrets are passed on unchanged. Attributes added with WithAttrs are
+// checked once, when they are added.
+//
+// Each value is rendered and scanned once per form; a record without
+// secrets reaches the wrapped handler as it came, without a copy.
+//
+// Not promised: a method that returns a different text each time it is
+// called (the wrapped handler calls it again), and a ReplaceAttr function
+// of the wrapped handler's options that prints a value in a third form.
 //
 // A Handler is safe for concurrent use if the wrapped handler is, as slog
 // requires of every handler.
 type Handler struct {
 	d     *Detector
 	inner slog.Handler
+	forms forms
 }
 
 // NewHandler returns a Handler that redacts with d and passes records on to
 // inner.
 func (d *Detector) NewHandler(inner slog.Handler) *Handler {
-	return &Handler{d: d, inner: inner}
+	return &Handler{d: d, inner: inner, forms: formsOf(inner)}
 }
 
 // Enabled reports whether the wrapped handler handles records at level.
@@ -32,26 +66,45 @@ func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
 	return h.inner.Enabled(ctx, level)
 }
 
-// Handle redacts r and passes the result to the wrapped handler.
+// Handle redacts r and passes the result to the wrapped handler. Each
+// attribute is checked once; the record is copied only when something in
+// it changes.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	msg := h.d.RedactString(r.Message)
-	changed := msg != r.Message
-	if !changed {
-		// Most records hold no secret: check before copying anything.
-		r.Attrs(func(a slog.Attr) bool {
-			_, changed = h.value(a.Value.Resolve(), 0)
-			changed = changed || h.d.RedactString(a.Key) != a.Key
-			return !changed
-		})
-		if !changed {
-			return h.inner.Handle(ctx, r)
-		}
-	}
-	nr := slog.NewRecord(r.Time, r.Level, msg, r.PC)
+	var red []slog.Attr // nil until an attribute changes
+	i := 0
 	r.Attrs(func(a slog.Attr) bool {
-		nr.AddAttrs(h.attr(a))
+		na, changed := h.attr(a, 0)
+		if changed && red == nil {
+			// The attributes before this one are unchanged: copy them
+			// without checking them again.
+			red = make([]slog.Attr, 0, r.NumAttrs())
+			r.Attrs(func(b slog.Attr) bool {
+				if len(red) == i {
+					return false
+				}
+				red = append(red, b)
+				return true
+			})
+		}
+		if red != nil {
+			red = append(red, na)
+		}
+		i++
 		return true
 	})
+	if red == nil && msg == r.Message {
+		return h.inner.Handle(ctx, r)
+	}
+	nr := slog.NewRecord(r.Time, r.Level, msg, r.PC)
+	if red != nil {
+		nr.AddAttrs(red...)
+	} else {
+		r.Attrs(func(a slog.Attr) bool {
+			nr.AddAttrs(a)
+			return true
+		})
+	}
 	return h.inner.Handle(ctx, nr)
 }
 
@@ -60,25 +113,46 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	red := make([]slog.Attr, len(attrs))
 	for i, a := range attrs {
-		red[i] = h.attr(a)
+		red[i], _ = h.attr(a, 0)
 	}
-	return &Handler{d: h.d, inner: h.inner.WithAttrs(red)}
+	inner := h.inner.WithAttrs(red)
+	return &Handler{d: h.d, inner: inner, forms: formsOf(inner)}
 }
 
-// WithGroup returns a Handler whose wrapped handler opens the group.
+// WithGroup returns a Handler whose wrapped handler opens the group, named
+// RedactedKey if name holds a secret.
 func (h *Handler) WithGroup(name string) slog.Handler {
-	return &Handler{d: h.d, inner: h.inner.WithGroup(h.d.RedactString(name))}
+	name, _ = h.key(name)
+	inner := h.inner.WithGroup(name)
+	return &Handler{d: h.d, inner: inner, forms: formsOf(inner)}
 }
 
-// attr returns a with every secret in its value redacted.
-func (h *Handler) attr(a slog.Attr) slog.Attr {
-	a.Key = h.d.RedactString(a.Key)
-	a.Value, _ = h.value(a.Value.Resolve(), 0)
-	return a
+// attr returns a with its key and value checked, and whether either
+// changed. Key and value are checked side by side so that a key can later
+// serve as context for its value.
+func (h *Handler) attr(a slog.Attr, depth int) (slog.Attr, bool) {
+	v, resolved := a.Value, false
+	if v.Kind() == slog.KindLogValuer {
+		v, resolved = resolve(v), true
+	}
+	nv, vch := h.value(v, depth)
+	if !vch {
+		nv = v
+	}
+	key, kch := h.key(a.Key)
+	return slog.Attr{Key: key, Value: nv}, resolved || vch || kch
 }
 
-// value returns v with secrets redacted and whether it changed. Errors,
-// Stringers and byte slices always become their (redacted) text.
+// key returns RedactedKey and true when k holds a secret, else k.
+func (h *Handler) key(k string) (string, bool) {
+	if k == "" || len(h.d.AppendScan(nil, bytesOf(k))) == 0 {
+		return k, false
+	}
+	return RedactedKey, true
+}
+
+// value returns v with secrets redacted and true, or false when v holds
+// none (the returned Value is then not meaningful).
 func (h *Handler) value(v slog.Value, depth int) (slog.Value, bool) {
 	switch v.Kind() {
 	case slog.KindString:
@@ -86,45 +160,51 @@ func (h *Handler) value(v slog.Value, depth int) (slog.Value, bool) {
 		if r := h.d.RedactString(s); r != s {
 			return slog.StringValue(r), true
 		}
-		return v, false
 	case slog.KindGroup:
 		as := v.Group()
 		var red []slog.Attr
 		for i, a := range as {
-			nv, changed := slog.StringValue("[REDACTED:too-deep]"), true
-			if depth < 32 {
-				nv, changed = h.value(a.Value.Resolve(), depth+1)
+			na, changed := slog.Attr{Key: a.Key, Value: slog.StringValue(redactedTooDeep)}, true
+			if depth < maxGroupDepth {
+				na, changed = h.attr(a, depth+1)
+			} else {
+				na.Key, _ = h.key(a.Key)
 			}
-			key := h.d.RedactString(a.Key)
-			changed = changed || key != a.Key
 			if changed && red == nil {
 				red = make([]slog.Attr, len(as))
 				copy(red, as)
 			}
 			if red != nil {
-				red[i].Key = key
-				red[i].Value = nv
+				red[i] = na
 			}
 		}
-		if red == nil {
-			return v, false
+		if red != nil {
+			return slog.GroupValue(red...), true
 		}
-		return slog.GroupValue(red...), true
 	case slog.KindAny:
-		switch x := v.Any().(type) {
-		case error:
-			return slog.StringValue(h.d.RedactString(x.Error())), true
-		case fmt.Stringer:
-			return slog.StringValue(h.d.RedactString(x.String())), true
-		case []byte:
-			return slog.StringValue(h.d.RedactString(string(x))), true
-		default:
-			s := fmt.Sprintf("%+v", x)
-			if r := h.d.RedactString(s); r != s {
-				return slog.StringValue(r), true
-			}
-			return v, false
-		}
+		return h.anyValue(v.Any())
 	}
 	return v, false
+}
+
+// maxLogValues is how many LogValue calls resolve makes before it gives up,
+// as slog.Value.Resolve.
+const maxLogValues = 100
+
+// resolve is slog.Value.Resolve, except that a LogValue method that panics,
+// or that keeps returning LogValuers, yields RedactedUnrenderable rather
+// than an error value carrying a stack trace.
+func resolve(v slog.Value) (rv slog.Value) {
+	defer func() {
+		if recover() != nil {
+			rv = slog.StringValue(RedactedUnrenderable)
+		}
+	}()
+	for range maxLogValues {
+		if v.Kind() != slog.KindLogValuer {
+			return v
+		}
+		v = v.LogValuer().LogValue()
+	}
+	return slog.StringValue(RedactedUnrenderable)
 }

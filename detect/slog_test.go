@@ -3,11 +3,16 @@ package detect
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -50,10 +55,13 @@ func TestHandlerRedactsEverything(t *testing.T) {
 			)
 			out := buf.String()
 			for i, tok := range toks {
-				assert.NotContains(t, out, tok[4:34], "secret %d survived in %s output", i, name)
+				if strings.Contains(out, tok[4:34]) {
+					t.Errorf("secret %d survived in %s output", i, name)
+				}
 			}
-			assert.Contains(t, out, "[REDACTED:test-token]")
-			assert.Contains(t, out, "42")
+			// out may hold a secret: never print it.
+			assert.True(t, strings.Contains(out, "[REDACTED:test-token]"), "%s output has no mask", name)
+			assert.True(t, strings.Contains(out, "42"), "%s output lost a clean value", name)
 		})
 	}
 }
@@ -80,7 +88,9 @@ func TestHandlerWithAttrsRedactsOnce(t *testing.T) {
 		log.Info("x")
 	}
 	assert.Equal(t, 1, n, "WithAttrs reaches the inner handler once")
-	assert.NotContains(t, buf.String(), tok)
+	if bytes.Contains(buf.Bytes(), []byte(tok)) {
+		t.Error("the WithAttrs secret survived")
+	}
 	assert.Equal(t, 3, bytes.Count(buf.Bytes(), []byte("[REDACTED:test-token]")))
 	assert.True(t, h.Enabled(context.Background(), slog.LevelInfo))
 	assert.False(t, h.Enabled(context.Background(), slog.LevelDebug))
@@ -100,3 +110,288 @@ func (f failing) Enabled(context.Context, slog.Level) bool  { return true }
 func (f failing) Handle(context.Context, slog.Record) error { return f.err }
 func (f failing) WithAttrs([]slog.Attr) slog.Handler        { return f }
 func (f failing) WithGroup(string) slog.Handler             { return f }
+
+// Value types whose printed forms differ: each hides its text in one form
+// and shows it in another.
+
+// jsonOnly shows s in MarshalJSON only.
+type jsonOnly struct{ s string }
+
+func (j jsonOnly) String() string               { return "jsonOnly" }
+func (j jsonOnly) MarshalJSON() ([]byte, error) { return json.Marshal(map[string]string{"k": j.s}) }
+
+// textOnly shows s in MarshalText (which encoding/json calls too), never
+// in String.
+type textOnly struct{ s string }
+
+func (x textOnly) String() string               { return "textOnly" }
+func (x textOnly) MarshalText() ([]byte, error) { return []byte("t:" + x.s), nil }
+
+// creds shows Pass under its json tag and in %+v.
+type creds struct {
+	User string
+	Pass string `json:"password"`
+}
+
+// blob holds bytes: base64 in JSON, decimal numbers in %+v.
+type blob struct {
+	Name string
+	Data []byte
+}
+
+// panicStringer panics in String with its text.
+type panicStringer struct{ s string }
+
+func (p panicStringer) String() string { panic("cannot print " + p.s) }
+
+// panicJSON panics in MarshalJSON with its text; its String hides it.
+type panicJSON struct{ s string }
+
+func (p panicJSON) String() string               { return "panicJSON" }
+func (p panicJSON) MarshalJSON() ([]byte, error) { panic("cannot marshal " + p.s) }
+
+// failJSON returns an error holding its text from MarshalJSON.
+type failJSON struct{ s string }
+
+func (f failJSON) String() string               { return "failJSON" }
+func (f failJSON) MarshalJSON() ([]byte, error) { return nil, errors.New("bad value " + f.s) }
+
+// panicValuer panics in LogValue with its text.
+type panicValuer struct{ s string }
+
+func (p panicValuer) LogValue() slog.Value { panic("cannot log " + p.s) }
+
+// handlerKinds are the wrapped handlers the Handler is tested over: slog's
+// two, and one it does not know (checked in both forms).
+var handlerKinds = []struct {
+	name string
+	mk   func(io.Writer) slog.Handler
+}{
+	{"json", func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, noTime) }},
+	{"text", func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, noTime) }},
+	{"wrapped-json", func(w io.Writer) slog.Handler { return wrapped{slog.NewJSONHandler(w, noTime)} }},
+	{"wrapped-text", func(w io.Writer) slog.Handler { return wrapped{slog.NewTextHandler(w, noTime)} }},
+}
+
+// noTime drops the time so that outputs compare equal.
+var noTime = &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+	if a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
+}}
+
+// wrapped is a handler the Handler does not recognise.
+type wrapped struct{ slog.Handler }
+
+func (w wrapped) WithAttrs(as []slog.Attr) slog.Handler { return wrapped{w.Handler.WithAttrs(as)} }
+func (w wrapped) WithGroup(n string) slog.Handler       { return wrapped{w.Handler.WithGroup(n)} }
+
+// valueCases log s in each kind of value and name: a secret s must not
+// reach the output in any form.
+var valueCases = []struct {
+	name string
+	log  func(l *slog.Logger, s string)
+	// unrenderable: a method the value's forms call panics or fails, in
+	// one form at least.
+	unrenderable bool
+}{
+	{"json.RawMessage", func(l *slog.Logger, s string) { l.Info("m", "v", json.RawMessage(`{"token":"`+s+`"}`)) }, false},
+	{"json.Marshaler", func(l *slog.Logger, s string) { l.Info("m", "v", jsonOnly{s}) }, false},
+	{"TextMarshaler", func(l *slog.Logger, s string) { l.Info("m", "v", textOnly{s}) }, false},
+	{"json tag password", func(l *slog.Logger, s string) { l.Info("m", "v", creds{"alice", s}) }, false},
+	{"pointer to struct", func(l *slog.Logger, s string) { l.Info("m", "v", &creds{"alice", s}) }, false},
+	{"[]byte field", func(l *slog.Logger, s string) { l.Info("m", "v", blob{"b", []byte("token " + s)}) }, false},
+	{"[]byte attribute", func(l *slog.Logger, s string) { l.Info("m", "v", []byte("token "+s)) }, false},
+	{"map", func(l *slog.Logger, s string) { l.Info("m", "v", map[string]any{"a": []string{s}}) }, false},
+	{"error", func(l *slog.Logger, s string) { l.Info("m", "err", fmt.Errorf("auth failed for %s", s)) }, false},
+	{"in a group", func(l *slog.Logger, s string) { l.Info("m", slog.Group("g", "v", creds{"alice", s})) }, false},
+	{"WithAttrs", func(l *slog.Logger, s string) { l.With("v", blob{"b", []byte(s)}).Info("m") }, false},
+	{"panicking String", func(l *slog.Logger, s string) { l.Info("m", "v", panicStringer{s}) }, true},
+	{"panicking MarshalJSON", func(l *slog.Logger, s string) { l.Info("m", "v", panicJSON{s}) }, true},
+	{"failing MarshalJSON", func(l *slog.Logger, s string) { l.Info("m", "v", failJSON{s}) }, true},
+	{"panicking LogValue", func(l *slog.Logger, s string) { l.Info("m", "v", panicValuer{s}) }, true},
+	{"key", func(l *slog.Logger, s string) { l.Info("m", "token "+s, 1) }, false},
+	{"group key", func(l *slog.Logger, s string) { l.Info("m", slog.Group("token "+s, "a", 1)) }, false},
+	{"nested key", func(l *slog.Logger, s string) { l.Info("m", slog.Group("g", "token "+s, 1)) }, false},
+	{"WithGroup name", func(l *slog.Logger, s string) { l.WithGroup("token "+s).Info("m", "a", 1) }, false},
+	{"WithAttrs key", func(l *slog.Logger, s string) { l.With("token "+s, 1).Info("m") }, false},
+	{"message", func(l *slog.Logger, s string) { l.Info("token " + s) }, false},
+}
+
+func TestHandlerRedactsPrintedForms(t *testing.T) {
+	d := defaultDetector()
+	tok := ghToken(rand.New(rand.NewPCG(41, 42)), "ghp_", false)
+	forms := map[string]string{
+		"raw":                      tok[4:],
+		"base64":                   base64.StdEncoding.EncodeToString([]byte(tok))[8:],
+		"in base64 after a prefix": base64.StdEncoding.EncodeToString([]byte("token " + tok))[12:],
+		"decimal":                  strings.Trim(fmt.Sprint([]byte(tok[4:20])), "[]"),
+		"decimal JSON":             strings.Trim(strings.ReplaceAll(fmt.Sprint([]byte(tok[4:20])), " ", ","), "[]"),
+	}
+	for _, hk := range handlerKinds {
+		for _, c := range valueCases {
+			var buf bytes.Buffer
+			c.log(slog.New(d.NewHandler(hk.mk(&buf))), tok)
+			for form, s := range forms {
+				if bytes.Contains(buf.Bytes(), []byte(s)) {
+					t.Errorf("%s handler, %s: the secret is printed (%s)", hk.name, c.name, form)
+				}
+			}
+			// Where the wrapped handler alone prints the secret, a mask
+			// takes its place.
+			var bare bytes.Buffer
+			c.log(slog.New(hk.mk(&bare)), tok)
+			if bytes.Contains(bare.Bytes(), []byte(tok[4:])) && !bytes.Contains(buf.Bytes(), []byte("[REDACTED:")) {
+				t.Errorf("%s handler, %s: no mask in the output", hk.name, c.name)
+			}
+		}
+	}
+}
+
+func TestHandlerPassesCleanValuesUnchanged(t *testing.T) {
+	d := defaultDetector()
+	const clean = "hello"
+	for _, hk := range handlerKinds {
+		for _, c := range valueCases {
+			var got, want bytes.Buffer
+			c.log(slog.New(d.NewHandler(hk.mk(&got))), clean)
+			c.log(slog.New(hk.mk(&want)), clean)
+			w := want.String()
+			if strings.Contains(w, "PANIC") || strings.Contains(w, "!ERROR") || strings.Contains(w, "LogValue panicked") {
+				// The wrapped handler would print the panic or error text.
+				assert.Contains(t, got.String(), RedactedUnrenderable, "%s handler, %s", hk.name, c.name)
+				continue
+			}
+			if c.unrenderable && strings.Contains(got.String(), RedactedUnrenderable) {
+				// A handler the Handler does not know is checked in a
+				// form that fails.
+				assert.True(t, strings.HasPrefix(hk.name, "wrapped"), "%s handler, %s: replaced", hk.name, c.name)
+				continue
+			}
+			assert.Equal(t, want.String(), got.String(), "%s handler, %s", hk.name, c.name)
+		}
+	}
+}
+
+func TestHandlerUnrenderable(t *testing.T) {
+	d := defaultDetector()
+	for _, tc := range []struct {
+		handler string
+		v       any
+		want    string
+	}{
+		{"json", panicJSON{"x"}, RedactedUnrenderable},
+		{"json", failJSON{"x"}, RedactedUnrenderable},
+		{"json", make(chan int), RedactedUnrenderable},
+		{"json", (*textOnly)(nil), "null"},
+		{"text", panicStringer{"x"}, RedactedUnrenderable},
+		{"text", (*panicStringer)(nil), "<nil>"},
+		{"text", panicJSON{"x"}, "panicJSON"},
+		{"wrapped-json", panicJSON{"x"}, RedactedUnrenderable},
+		{"wrapped-text", failJSON{"x"}, RedactedUnrenderable},
+	} {
+		for _, hk := range handlerKinds {
+			if hk.name != tc.handler {
+				continue
+			}
+			var buf bytes.Buffer
+			slog.New(d.NewHandler(hk.mk(&buf))).Info("m", "v", tc.v)
+			assert.Contains(t, buf.String(), tc.want, "%s handler, %T", tc.handler, tc.v)
+		}
+	}
+}
+
+func TestHandlerPlaceholderKey(t *testing.T) {
+	d := defaultDetector()
+	tok := ghToken(rand.New(rand.NewPCG(43, 44)), "ghp_", false)
+	var buf bytes.Buffer
+	l := slog.New(d.NewHandler(slog.NewJSONHandler(&buf, noTime)))
+	l.WithGroup("id "+tok).Info("m", "token="+tok, 1, slog.Group(tok, "a", 2))
+	got := buf.String()
+	want := `{"level":"INFO","msg":"m","[REDACTED:key]":{"[REDACTED:key]":1,"[REDACTED:key]":{"a":2}}}` + "\n"
+	if got != want {
+		// got may hold the secret: print only what replaced it.
+		t.Errorf("keys and group names holding a secret: got %d placeholders in a different line, want %s",
+			strings.Count(got, RedactedKey), want)
+	}
+}
+
+// countingValue counts the calls of its methods.
+type countingValue struct {
+	s        string
+	marshals *atomic.Int32
+}
+
+func (c countingValue) MarshalJSON() ([]byte, error) {
+	c.marshals.Add(1)
+	return json.Marshal(c.s)
+}
+
+type countingValuer struct {
+	s     string
+	calls *atomic.Int32
+}
+
+func (c countingValuer) LogValue() slog.Value {
+	c.calls.Add(1)
+	return slog.StringValue(c.s)
+}
+
+// TestHandlerRendersOnce counts renders: the Handler renders a value once
+// per form and the wrapped handler renders it only when it is clean; a
+// LogValuer is resolved once in all.
+func TestHandlerRendersOnce(t *testing.T) {
+	d := defaultDetector()
+	tok := ghToken(rand.New(rand.NewPCG(45, 46)), "ghp_", false)
+	for _, tc := range []struct {
+		name         string
+		s            string
+		wantMarshals int32
+	}{
+		{"clean", "clean", 2}, // the Handler's check and the wrapped handler's print
+		{"secret", tok, 1},    // the check: the wrapped handler prints the redacted string
+	} {
+		var marshals, valuers atomic.Int32
+		var buf bytes.Buffer
+		l := slog.New(d.NewHandler(slog.NewJSONHandler(&buf, nil)))
+		l.Info("m", "v", countingValue{s: tc.s, marshals: &marshals}, "lv", countingValuer{tc.s, &valuers})
+		assert.Equal(t, tc.wantMarshals, marshals.Load(), "%s: MarshalJSON calls", tc.name)
+		assert.Equal(t, int32(1), valuers.Load(), "%s: LogValue calls", tc.name)
+	}
+}
+
+func TestHandlerCleanRecordAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not stable under the race detector")
+	}
+	d := defaultDetector()
+	bare := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	red := slog.New(d.NewHandler(slog.NewJSONHandler(io.Discard, nil)))
+	slogRecord(red)
+	want := testing.AllocsPerRun(100, func() { slogRecord(bare) })
+	got := testing.AllocsPerRun(100, func() { slogRecord(red) })
+	assert.Equal(t, want, got, "allocations of a clean record, through the Handler and without it")
+}
+
+// TestHandlerConcurrent logs through one Handler from several goroutines
+// (run with -race): the render scratch is pooled, never shared.
+func TestHandlerConcurrent(t *testing.T) {
+	d := defaultDetector()
+	tok := ghToken(rand.New(rand.NewPCG(47, 48)), "ghp_", false)
+	var buf bytes.Buffer
+	l := slog.New(d.NewHandler(wrapped{slog.NewJSONHandler(&buf, nil)}))
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 20 {
+				l.Info("m", "g", g, "i", i, "v", creds{"alice", tok}, "b", blob{"b", []byte("hello world, hello")})
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, 80, bytes.Count(buf.Bytes(), []byte("\n")), "lines")
+	if bytes.Contains(buf.Bytes(), []byte(tok[4:])) {
+		t.Error("the secret survived concurrent logging")
+	}
+}
