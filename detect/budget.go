@@ -176,9 +176,9 @@ const (
 	undecidedConfidence = patterns.ConfidenceGeneric
 )
 
-// work returns the units a scan of src spends and whether its budget ran
-// out (for tests and benchmarks).
-func (d *Detector) work(src []byte) (spent int, out bool) {
+// workOf returns the units a scan of src spends and whether part of it
+// was masked for its budget (for tests and benchmarks).
+func (d *Detector) workOf(src []byte) (spent int, out bool) {
 	st := d.pool.Get().(*state)
 	st.top(len(src))
 	st.res = d.scan(st, st.res[:0], src, 0)
@@ -186,7 +186,6 @@ func (d *Detector) work(src []byte) (spent int, out bool) {
 	for _, f := range st.res {
 		out = out || f.Undecided == ReasonBudget
 	}
-	st.reset()
-	d.pool.Put(st)
+	d.release(st)
 	return spent, out
 }

@@ -248,8 +248,8 @@ func TestHostileWorkBounded(t *testing.T) {
 	for _, in := range hostileInputs {
 		t.Run(in.name, func(t *testing.T) {
 			small, large := in.gen(256<<10), in.gen(2<<20)
-			ws, _ := d.work(small)
-			wl, _ := d.work(large)
+			ws, _ := d.workOf(small)
+			wl, _ := d.workOf(large)
 			t.Logf("work per byte: 256KiB %6.2f  2MiB %6.2f", float64(ws)/float64(len(small)), float64(wl)/float64(len(large)))
 			assert.LessOrEqual(t, wl, head+maxWorkPerByte*len(large), "%s: work of 2 MiB", in.name)
 			assert.LessOrEqual(t, wl, 8*ws+head+maxWorkPerByte*(256<<10), "%s: work of 2 MiB over work of 256 KiB", in.name)

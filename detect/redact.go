@@ -64,8 +64,7 @@ func (d *Detector) Redact(dst, src []byte) []byte {
 	fs := d.scan(st, st.res[:0], src, 0)
 	dst = d.applyMasks(dst, src, fs)
 	st.res = fs[:0]
-	st.reset()
-	d.pool.Put(st)
+	d.release(st)
 	return dst
 }
 
@@ -73,7 +72,7 @@ func (d *Detector) Redact(dst, src []byte) []byte {
 // nothing to redact.
 func (d *Detector) RedactString(s string) string {
 	st := d.pool.Get().(*state)
-	defer func() { st.reset(); d.pool.Put(st) }()
+	defer d.release(st)
 	src := bytesOf(s)
 	st.top(len(src))
 	fs := d.scan(st, st.res[:0], src, 0)

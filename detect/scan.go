@@ -132,9 +132,17 @@ func (d *Detector) appendScanAt(dst []Finding, src []byte, origin int) []Finding
 	st.top(len(src))
 	st.origin = origin
 	dst = d.scan(st, dst, src, 0)
+	d.release(st)
+	return dst
+}
+
+// release counts the work of a top-level scan and returns st to the pool.
+func (d *Detector) release(st *state) {
+	if st.own.spent > 0 {
+		d.work.Add(uint64(st.own.spent))
+	}
 	st.reset()
 	d.pool.Put(st)
-	return dst
 }
 
 // scanBlock is how much text one prefilter pass covers. Keyword
