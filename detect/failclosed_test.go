@@ -261,3 +261,33 @@ func TestWrappedBase64EveryBreak(t *testing.T) {
 		}
 	}
 }
+
+// TestTextAfterSecret: text that runs on after a secret (more words
+// after a mnemonic, a list after a token, parameters after a URL) does
+// not hide it: the valid prefix is reported, and a value longer than its
+// pattern allows is masked to its end.
+func TestTextAfterSecret(t *testing.T) {
+	d := defaultDetector()
+	r := rand.New(rand.NewPCG(17, 71))
+	p, ok := patterns.ByID("bip39-mnemonic")
+	require.True(t, ok)
+	long := hRand(r, hAlnum, 200)
+	pass := "Vq8" + hRand(r, hAlnum, 13)
+	for i, ex := range p.Examples {
+		fs := d.Scan([]byte(ex))
+		require.Len(t, fs, 1, "mnemonic example %d", i)
+		words := ex[fs[0].Start:fs[0].End]
+		for _, after := range []string{" and then a few more words", " about above", ", then more"} {
+			src := ex[:fs[0].End] + after + ex[fs[0].End:]
+			assertMasked(t, fmt.Sprintf("mnemonic example %d followed by %q", i, after), d.Redact(nil, []byte(src)), words)
+		}
+	}
+	for _, tc := range []struct{ name, src string }{
+		{"cli token then list", "deploy --token " + pass + ",k=" + long},
+		{"url then long parameter", "https://user:" + pass + "@cache.internal:6379&APP_TOKEN=" + long},
+		{"redis url then long parameter", "redis://user:" + pass + "@cache.internal:6379&APP_TOKEN=" + long},
+		{"long assigned value", "export API_TOKEN=" + long + "\n"},
+	} {
+		assertMasked(t, tc.name, d.Redact(nil, []byte(tc.src)), pass[:12], long)
+	}
+}

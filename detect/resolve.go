@@ -115,7 +115,7 @@ func (d *Detector) yieldsTo(c, inner *Finding) bool {
 	if d.better(inner, c) {
 		return true
 	}
-	if c.PatternID == inner.PatternID || !d.isGeneric(c) {
+	if c.PatternID == inner.PatternID || !d.isGeneric(c) || inner.Undecided != Decided {
 		return false
 	}
 	return !d.isGeneric(inner) || c.Encoding == EncodingNone && inner.Encoding != EncodingNone

@@ -304,9 +304,7 @@ func (d *Detector) runRegion(st *state, c *compiled, src []byte, lo, hi int, hit
 		if se <= ss {
 			return true
 		}
-		if f, ok := d.judge(st, c, src, ss, se, ms, me); ok {
-			st.found = append(st.found, f)
-		}
+		d.accept(st, c, src, ss, se, ms, me)
 		return true
 	})
 	if err != nil {
@@ -367,9 +365,7 @@ func (d *Detector) tryAt(st *state, c *compiled, src []byte, lo, at int) {
 			ss, se = lo+runeOff(offs, si), lo+runeOff(offs, si+sl)
 		}
 		if se > ss {
-			if f, ok := d.judge(st, c, src, ss, se, ms, me); ok {
-				st.found = append(st.found, f)
-			}
+			d.accept(st, c, src, ss, se, ms, me)
 		}
 		return false
 	})
@@ -379,17 +375,87 @@ func (d *Detector) tryAt(st *state, c *compiled, src []byte, lo, at int) {
 	}
 }
 
+// accept judges the candidate secret src[ss:se] of a match src[ms:me]
+// and records its finding. A greedy match can take text after a secret
+// of words (more words after a mnemonic): for a Words pattern, when the
+// validator rejects the whole, the prefixes that end before a separator
+// are judged in turn, longest first, and the first valid one is the
+// finding. A
+// finding whose value runs on past its end (a value longer than its
+// pattern allows) has the rest of the run masked as undecided.
+func (d *Detector) accept(st *state, c *compiled, src []byte, ss, se, ms, me int) {
+	f, ok, invalid := d.judge(st, c, src, ss, se, ms, me)
+	for tries := 0; !ok && invalid && c.p.Words && tries < maxPrefixTries; tries++ {
+		k := se - 1
+		for k > ss && !isSeparator(src[k]) {
+			k--
+		}
+		for k > ss && isSeparator(src[k-1]) {
+			k--
+		}
+		if k <= ss {
+			return
+		}
+		if me == se {
+			me = k
+		}
+		se = k
+		f, ok, invalid = d.judge(st, c, src, ss, se, ms, me)
+	}
+	if !ok {
+		return
+	}
+	st.found = append(st.found, f)
+	if e := runOn(src, se); e > se {
+		d.markUndecided(st, se, e, ReasonLimit)
+	}
+}
+
+// maxPrefixTries bounds the prefixes of one candidate that accept judges.
+const maxPrefixTries = 16
+
+// isSeparator reports whether c ends a prefix that accept retries.
+func isSeparator(c byte) bool {
+	switch c {
+	case ' ', '\t', ',', ';', '&', '|':
+		return true
+	}
+	return false
+}
+
+// maxRunOn bounds how far past a finding runOn looks.
+const maxRunOn = 16 << 10
+
+// runOn returns the end of the token characters that continue src
+// directly at end (a letter, digit, '_' or '-' first, then base64,
+// base64url and '.', '~', '=' too), or end when none do.
+func runOn(src []byte, end int) int {
+	if end == 0 || end >= len(src) || !isWordByte(src[end]) || !isB64(src[end-1]) {
+		return end
+	}
+	e := end + 1
+	for e < len(src) && e-end < maxRunOn && (isB64(src[e]) || src[e] == '.' || src[e] == '~' || src[e] == '=') {
+		e++
+	}
+	return e
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+}
+
 // judge applies the validator, entropy and placeholder checks to a
-// candidate secret and builds its Finding.
-func (d *Detector) judge(st *state, c *compiled, src []byte, ss, se, ms, me int) (Finding, bool) {
+// candidate secret and builds its Finding; invalid reports that the
+// validator rejected it.
+func (d *Detector) judge(st *state, c *compiled, src []byte, ss, se, ms, me int) (f Finding, ok, invalid bool) {
 	secret := src[ss:se]
 	p := &c.p
 	if knownDocValues[string(secret)] {
-		return Finding{}, false
+		return Finding{}, false, false
 	}
 	ent := patterns.Entropy(secret)
 	if p.MinEntropy > 0 && ent < p.MinEntropy {
-		return Finding{}, false
+		return Finding{}, false, false
 	}
 	// The validator is an indirect call, so a Meta on the stack would
 	// escape: the pooled state holds it.
@@ -398,7 +464,7 @@ func (d *Detector) judge(st *state, c *compiled, src []byte, ss, se, ms, me int)
 	validated := false
 	if p.Validate != nil {
 		if !p.Validate(secret, meta) {
-			return Finding{}, false
+			return Finding{}, false, true
 		}
 		validated = meta.Structured
 	}
@@ -406,7 +472,7 @@ func (d *Detector) judge(st *state, c *compiled, src []byte, ss, se, ms, me int)
 	// long structured secret (a key name "dummy" inside a manifest, a
 	// comment inside a key file); short validated values are still checked.
 	if (!validated || len(secret) <= 128) && isPlaceholder(secret) {
-		return Finding{}, false
+		return Finding{}, false, false
 	}
 	conf := p.Confidence
 	if p.Uncertain && conf > patterns.ConfidenceGeneric {
@@ -437,7 +503,7 @@ func (d *Detector) judge(st *state, c *compiled, src []byte, ss, se, ms, me int)
 		Test:       test,
 		Entropy:    ent,
 		Meta:       *meta,
-	}, true
+	}, true, false
 }
 
 // containsHit reports whether some hit lies within [ms, me).

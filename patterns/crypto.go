@@ -68,6 +68,7 @@ func cryptoPatterns() []Pattern {
 		},
 		{
 			ID:          "bip39-mnemonic",
+			Words:       true,
 			Provider:    "BIP39 wallets",
 			Description: "BIP39 English mnemonic (seed or recovery phrase) next to a context word",
 			Grants:      PrivWalletFunds,
@@ -249,6 +250,7 @@ func cryptoPatterns() []Pattern {
 		},
 		{
 			ID:          "monero-mnemonic",
+			Words:       true,
 			Provider:    "Monero",
 			Description: "Monero 25-word seed next to a context word",
 			Grants:      PrivWalletFunds,

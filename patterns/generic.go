@@ -32,7 +32,10 @@ const assignOp = `\\?["']?[ \t]{0,4}(?:=>|:=|=(?!=)|:(?=[ \t"'\\]))[ \t]{0,4}`
 const passwordValue = `(?:\\"(?<secret>[^"\\\r\n]{1,128})\\"|"(?<secret>[^"\r\n]{1,128})"(?=[\s,;:})\]>/\\]|$)|'(?<secret>[^'\r\n]{1,128})'(?=[\s,;:})\]>/\\]|$)|(?<secret>(?>[^\s"'` + "`" + `,;&<>(){}\[\]\\]{1,128}))(?=[\s"'` + "`" + `,;&<>)}\]\\]|$))`
 
 // opaqueValue is a token-like value (base64, hex, base64url, with . ~ -).
-const opaqueValue = `(?:\\"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})\\"|"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})"|'(?<secret>[A-Za-z0-9+/=_.~-]{16,160})'|(?<secret>(?>[A-Za-z0-9+/=_.~-]{16,160}))(?=[\s"'` + "`" + `,;&<>)}\]\\]|$))`
+// A value longer than 160 characters is matched on its first 160; the
+// engine masks the rest of the run (a value longer than its pattern
+// allows is never passed).
+const opaqueValue = `(?:\\"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})\\"|"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})"|'(?<secret>[A-Za-z0-9+/=_.~-]{16,160})'|(?<secret>(?>[A-Za-z0-9+/=_.~-]{16,160}))(?=[\s"'` + "`" + `,;&<>)}\]\\]|$|[A-Za-z0-9+/=_.~-]))`
 
 // cliValue is a command-line argument value (not starting with '-').
 const cliValue = `(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|(?<secret>[^\s"'` + "`" + `;&|<>\-][^\s"'` + "`" + `;&|<>]{0,127}))`

@@ -177,6 +177,11 @@ type Pattern struct {
 	// Uncertain records that the format is partly unconfirmed; findings of
 	// the pattern carry a lower confidence.
 	Uncertain bool
+	// Words records that the secret is a sequence of words (a mnemonic),
+	// which a greedy regex can run past into the text after it: when the
+	// Validator rejects a match, its prefixes that end at a word boundary
+	// are judged in turn, longest first.
+	Words bool
 	// Examples are texts that each contain at least one finding of this
 	// pattern (true positives). Tests run them.
 	Examples []string
