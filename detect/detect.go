@@ -94,7 +94,8 @@ type options struct {
 }
 
 // WithMatchTimeout bounds each regex search (default DefaultMatchTimeout).
-// A search that times out is a miss, counted by Detector.Timeouts.
+// A search that times out is counted by Detector.Timeouts and the window
+// it searched is masked as undecided (see "Redaction guarantee").
 func WithMatchTimeout(d time.Duration) Option {
 	return optionFunc(func(o *options) error {
 		if d <= 0 || d > time.Minute {
@@ -289,8 +290,8 @@ func (d *Detector) GoString() string { return d.String() }
 func (d *Detector) Format(s fmt.State, _ rune) { fmt.Fprint(s, d.String()) }
 
 // Timeouts returns how many regex searches have timed out since the
-// Detector was built. A timeout is a bounded-time miss; a growing count
-// points at a pattern with a costly regex.
+// Detector was built (Stats().Timeouts). Each masked its window; a growing
+// count points at a pattern with a costly regex or a saturated machine.
 func (d *Detector) Timeouts() uint64 { return d.timeouts.Load() }
 
 // Stats counts what a Detector could not decide since it was built. Each

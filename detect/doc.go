@@ -72,11 +72,42 @@
 // byte-identical to Redact of the whole input, whatever the chunking.
 // [Detector.NewHandler] wraps a log/slog handler.
 //
+// # Redaction guarantee
+//
+// When in doubt, mask. Every region the engine cannot decide is reported
+// as a finding of pattern [UndecidedID] and masked like a secret, never
+// passed, and counted by [Detector.Stats]:
+//
+//   - a regex search that exceeds its match timeout ([ReasonTimeout]): the
+//     window it searched;
+//   - text whose keywords would cost more than the work budget
+//     ([ReasonBudget]): the windows of those keywords. Work is counted in
+//     weighted runes searched, never in time, so what is masked depends on
+//     the text alone: blocks of 4 KiB past the first 64 KiB of an input
+//     may spend 16 units per byte, averaged over 16 KiB; the first 64 KiB
+//     256. Ordinary logs spend under 2, text dense with real secrets 20 to
+//     60, text built to be slow hundreds or more;
+//   - a value that runs on past the end its pattern allows
+//     ([ReasonLimit]): the rest of the run.
+//
+// Resolution of overlapping findings never unmasks a byte that some
+// finding covered: parts of a worse finding that no kept finding covers
+// are kept as pieces of it. Encoded runs are decoded up to the length of
+// the longest enabled pattern's secret in hex (16 KiB with the default
+// catalog), so an RSA-8192 private key in base64 on one line is decoded
+// whole; blocks of wrapped base64 (lines of 64 or 76 characters) are
+// decoded whatever they hold.
+//
+// The wrappers apply the same rule to what they print: [Detector.NewHandler]
+// redacts each value in the form its inner handler will print it, and a
+// value it cannot render is replaced by [RedactedUnrenderable].
+//
 // # Limits
 //
-// Every regex runs with a match timeout; a search that exceeds it is a miss
-// counted by [Detector.Timeouts], so a hostile custom pattern costs bounded
-// time. A secret with no distinctive shape is found only next to a keyword
-// that names it. Base64 inside base64 is not decoded. Detection is offline:
-// no key is checked against its provider.
+// A timed-out search depends on the machine: under heavy load an
+// ordinary search can exceed the timeout, and its window is then masked
+// (over-redaction, counted by Stats.Timeouts), not passed. A secret with
+// no distinctive shape is found only next to a keyword that names it.
+// Base64 inside base64 is not decoded. Detection is offline: no key is
+// checked against its provider.
 package detect

@@ -113,8 +113,9 @@ func (st *state) nested(sub *state, at int) {
 // Scan returns the credentials found in src, sorted by Start, without
 // overlaps. It returns nil when there are none, and then allocates nothing.
 // src is not modified or retained. Scan never fails: bad input (binary,
-// invalid UTF-8, NUL bytes, huge lines) gives a result in bounded time, and a
-// regex search that exceeds its match timeout is a miss.
+// invalid UTF-8, NUL bytes, huge lines) gives a result in bounded time, and
+// a region it cannot decide (a regex search past its match timeout, text
+// past the work budget) is an undecided finding (PatternID UndecidedID).
 func (d *Detector) Scan(src []byte) []Finding {
 	return d.AppendScan(nil, src)
 }

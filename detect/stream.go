@@ -30,7 +30,12 @@ func (d *Detector) Horizon() int {
 //
 // Output is byte-identical to Detector.Redact of the whole input, whatever
 // the sizes of the Write calls: a secret split across any number of writes
-// is still redacted. To make that possible the Writer holds back the last
+// is still redacted. Undecided regions (see "Redaction guarantee" in the
+// package documentation) are the exception: a timeout depends on the
+// machine, and the work budget of text decoded from a long encoded run
+// depends on where the run was cut, so a stream and a whole-text scan can
+// mask such text with different extents; both mask it, and text the
+// stream emits as written was fully decided. To make that possible the Writer holds back the last
 // Horizon() bytes it has seen (about 40 KiB with the default catalog) until
 // more input arrives or Close is called; a line longer than that is still
 // scanned in overlapping windows, never passed through unscanned. Memory
