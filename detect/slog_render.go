@@ -102,6 +102,7 @@ func (h *Handler) anyValue(a any) (slog.Value, bool) {
 		sc.buf.Reset()
 		isJSON, ok := render(sc, f, a)
 		if !ok {
+			h.d.undecided.Add(1) // masked without a decision: counted
 			return slog.StringValue(RedactedUnrenderable), true
 		}
 		src := sc.buf.Bytes()

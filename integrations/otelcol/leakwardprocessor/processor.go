@@ -19,7 +19,7 @@ import (
 // body) that holds a secret. When several keys of one map hold secrets, the
 // second gets KeyPlaceholder+":2", the third ":3", and so on, skipping any
 // name another key of the map already has; the order of entries is kept.
-const KeyPlaceholder = "[REDACTED:key]"
+const KeyPlaceholder = detect.RedactedKey
 
 // redactor rewrites telemetry in place. It is safe for concurrent use: all
 // per-call state lives in a pooled scratch.

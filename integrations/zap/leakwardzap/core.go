@@ -16,7 +16,7 @@ import (
 // holds a secret. The key is replaced whole, not redacted in place, so that
 // nothing of it is printed; two such keys in one object print as duplicate
 // keys.
-const RedactedKey = "[REDACTED:key]"
+const RedactedKey = detect.RedactedKey
 
 // undecidedText replaces a text that could not be rendered at all (a panic
 // while formatting a panic value).
