@@ -38,6 +38,10 @@ const (
 	CodeTestMode Code = "check.test-mode"
 	// CodeExpiredKey: a token whose expiry has passed.
 	CodeExpiredKey Code = "check.expired"
+	// CodeUndecided: the detector could not decide the value (a regex
+	// search past its match timeout, the work budget spent); the check
+	// fails closed. Retrying may succeed on a less loaded machine.
+	CodeUndecided Code = "check.undecided"
 )
 
 // DefaultMaxKeyBytes is the longest key Check accepts when
@@ -299,6 +303,12 @@ func (c *Checker) Check(ctx context.Context, key []byte, want CheckOptions) Deci
 	if len(fs) == 0 {
 		c.unrecognised(ctx, &d, key)
 		return d
+	}
+	for i := range fs {
+		if fs[i].Undecided != detect.Decided {
+			d.reject(CodeUndecided, textUndecided)
+			return d
+		}
 	}
 	f := &fs[0]
 	if len(fs) != 1 || f.Start != 0 || f.End != len(key) {
@@ -626,6 +636,7 @@ const (
 	textLowEntropy       = "too little randomness for its type; a placeholder"
 	textTestMode         = "a test or sandbox key where a live key is required"
 	textExpiredKey       = "the token has expired"
+	textUndecided        = "the value could not be checked in time; try again"
 	textRejectLeaked     = "known to have leaked; rotate it"
 	textStoreUnavailable = "the leak store could not answer; not checked against it"
 )

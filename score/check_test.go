@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -589,4 +590,22 @@ func selfIdentifying(secret []byte, p *patterns.Pattern) bool {
 		}
 	}
 	return false
+}
+
+// TestCheckUndecidedFailsClosed: a key the detector cannot decide (its
+// regex search times out) is rejected, not accepted as unrecognised.
+func TestCheckUndecidedFailsClosed(t *testing.T) {
+	slow := patterns.Pattern{
+		ID: "slow-key", Provider: "Test", Grants: patterns.PrivScoped,
+		Keywords: []string{"key-"}, Regex: `key-[A-Z0-9]{40}(a+)+b`, MaxLen: 4096,
+	}
+	d, err := detect.New([]patterns.Pattern{slow}, detect.WithMatchTimeout(time.Millisecond))
+	require.NoError(t, err)
+	c, err := score.NewChecker(d, score.CheckerConfig{})
+	require.NoError(t, err)
+	key := []byte("key-" + strings.Repeat("Q7", 20) + strings.Repeat("a", 3000))
+	got := c.Check(context.Background(), key, score.CheckOptions{})
+	assert.False(t, got.Accepted, "an undecided key is accepted")
+	assert.Equal(t, score.CodeUndecided, got.Reject)
+	assert.NotZero(t, d.Stats().Timeouts)
 }

@@ -106,6 +106,7 @@
 //	check.placeholder      a placeholder or documentation example
 //	check.test-mode        a test or sandbox key where a live one is required
 //	check.expired          a token whose expiry has passed
+//	check.undecided        the detector could not decide it (fail closed)
 //	store.known-leaked     listed in the leak store
 //	store.unavailable      the leak store could not answer
 //

@@ -431,6 +431,6 @@ func TestDocCheckCodesMatchCode(t *testing.T) {
 		}
 	}
 	want := []Code{CodeMalformed, CodeUnrecognised, CodeUnexpectedType, CodeChecksum,
-		CodePlaceholder, CodeTestMode, CodeExpiredKey, CodeKnownLeaked, CodeStoreUnavailable}
+		CodePlaceholder, CodeTestMode, CodeExpiredKey, CodeUndecided, CodeKnownLeaked, CodeStoreUnavailable}
 	assert.Equal(t, want, got, "rejection codes in doc.go (got) vs the code (want)")
 }
