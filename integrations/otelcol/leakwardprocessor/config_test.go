@@ -175,30 +175,6 @@ func TestConfigErrorsDoNotEcho(t *testing.T) {
 		assert.True(t, strings.Contains(msg, tt.want), "%s: the error does not say %q", tt.name, tt.want)
 		assert.False(t, strings.Contains(msg, sec[4:]), "%s: the error echoes the secret", tt.name)
 	}
-
-}
-
-func TestIsName(t *testing.T) {
-	tests := []struct {
-		in   string
-		want bool
-	}{
-		{"github-pat-classic", true},
-		{"a", true},
-		{"0-9", true},
-		{strings.Repeat("a", 64), true},
-		{strings.Repeat("a", 65), false},
-		{"", false},
-		{"Github", false},
-		{"ghp_x", false},
-		{"a b", false},
-		{"a.b", false},
-		{"é", false},
-	}
-	for _, tt := range tests {
-		got := isName(tt.in)
-		assert.Equal(t, tt.want, got, "isName(%q)", tt.in)
-	}
 }
 
 func TestResolveStoreWrongPepper(t *testing.T) {
