@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"encoding/binary"
 	"cmp"
 	"encoding/base64"
 	"slices"
@@ -27,6 +28,14 @@ func isB64(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||
 		c == '+' || c == '/' || c == '-' || c == '_'
 }
+
+// b64Byte is isB64 as a table, for wrapJobs' look at every 64th byte.
+var b64Byte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isB64(byte(c))
+	}
+	return t
+}()
 
 func isURLRun(c byte) bool {
 	return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '&' && c != '?' &&
@@ -66,11 +75,13 @@ type window struct {
 const edgeMargin = 512
 
 // decodeLimits are a Detector's bounds on decoding, derived from its
-// longest pattern so that an encoded secret of any enabled pattern (an
-// RSA-8192 private key in base64 on one line, or in hex) is decoded whole.
+// longest pattern so that the base64 form of a secret of any enabled
+// pattern (an RSA-8192 private key in base64 on one line) is decoded
+// whole; a hex form, twice as long as the secret, is decoded whole up to
+// half that length (an RSA-4096 key).
 type decodeLimits struct {
 	// run bounds a base64 or hex run on each side of its trigger: at
-	// least the hex form of the longest secret.
+	// least the base64 form of the longest secret.
 	run int
 	// chunk is the most text decoded at once; overlap is how much
 	// consecutive chunks of a long window share: more than the longest
@@ -84,7 +95,7 @@ type decodeLimits struct {
 }
 
 func newDecodeLimits(maxWin int) decodeLimits {
-	enc := (2*maxWin + 3) &^ 3 // hex doubles a secret's length
+	enc := (4*maxWin/3 + 7) &^ 3 // base64 adds a third
 	l := decodeLimits{run: max(maxDecodeRun, enc)}
 	l.overlap = (enc + 2*edgeMargin + 3) &^ 3
 	l.chunk = max(2*maxDecodeRun, 3*l.overlap)
@@ -293,66 +304,104 @@ func (d *Detector) decodeBase64(st *state, src []byte, lo, hi, keepLo, keepHi, d
 // wrapJobs appends a base64 decode job for each block of wrapped base64
 // that starts in src[bs:be]: a line that ends with a run of 64 or 76
 // base64 characters (all of its content after indentation, or a value
-// after a key). Such a block is decoded whatever it holds,
-// so a keyword whose encoded form a line break splits is still found. A
-// long block gets a job every half d.lim.wrapRegion, where the decoding
-// of the part before stops. The cost on other text is one look at each
-// line's length.
+// after a key). Such a block is decoded whatever it holds, so a keyword
+// whose encoded form a line break splits is still found. A long block
+// gets a job every half d.lim.wrapRegion, where the decoding of the part
+// before stops. Every run of 64 characters holds a multiple of 64, so
+// the text is sampled there and only the run around a sample is read:
+// ordinary text costs a few bytes read per 64.
 func (d *Detector) wrapJobs(jobs []job, src []byte, bs, be int) []job {
-	ls := bs
-	if ls > 0 && src[ls-1] != '\n' {
-		nl := bytes.IndexByte(src[ls:be], '\n')
-		if nl < 0 {
-			return jobs
-		}
-		ls += nl + 1
-	}
-	inBlock, last := false, 0
-	for ls < be {
-		lim := min(len(src), ls+maxWrapLine+2)
-		e := bytes.IndexByte(src[ls:lim], '\n')
-		switch {
-		case e >= 0:
-			e += ls
-		case lim == len(src):
-			e = len(src)
-		default:
-			// A long line: no block starts in it.
-			if lim >= be {
-				return jobs
-			}
-			nl := bytes.IndexByte(src[lim:be], '\n')
-			if nl < 0 {
-				return jobs
-			}
-			inBlock = false
-			ls = lim + nl + 1
+	prevEnd, last := -1, 0 // end of the last full line seen; last job
+	for p := bs | 63; p < be; p += 64 {
+		if !b64Byte[src[p]] {
 			continue
 		}
-		full := false
-		if e-ls >= 64 {
-			// The line ends with a run of exactly 64 or 76 base64
-			// characters: all of its content, or a value after a key.
-			j := e
-			if j > ls && src[j-1] == '\r' {
-				j--
-			}
-			i := j
-			for i > ls && j-i <= 76 && isB64(src[i-1]) {
-				i--
-			}
-			if wrapWidth(j-i) && (i == ls || !isB64(src[i-1])) {
-				full = true
-				if !inBlock || i-last >= d.lim.wrapRegion/2 {
-					jobs = append(jobs, job{enc: EncodingBase64, pos: i})
-					last = i
-				}
-			}
+		// The run must end at a line break: look right first, eight
+		// bytes at once for the separators of ordinary text.
+		if p+9 <= len(src) && hasTextSep(binary.LittleEndian.Uint64(src[p+1:p+9])) {
+			continue
 		}
-		inBlock = full
-		ls = e + 1
+		w := src[p+1 : min(len(src), p+77)]
+		k := 0
+		for k < len(w) && b64Byte[w[k]] {
+			k++
+		}
+		b := p + 1 + k
+		if b < len(src) && src[b] != '\n' && src[b] != '\r' {
+			continue
+		}
+		a := p
+		for a > 0 && b-a < 77 && b64Byte[src[a-1]] {
+			a--
+		}
+		if !wrapWidth(b-a) || a > 0 && b64Byte[src[a-1]] {
+			continue
+		}
+		// A line of a block follows the last one: same block. A new
+		// block needs a second line of base64 (a digest at the end of a
+		// log line is not one).
+		gap := a - prevEnd
+		follows := prevEnd >= 0 && gap > 0 && gap <= maxWrapLine && onlySpace(src[prevEnd:a])
+		if !follows && !nextLineB64(src, b, b-a) {
+			continue
+		}
+		if !follows || a-last >= d.lim.wrapRegion/2 {
+			jobs = append(jobs, job{enc: EncodingBase64, pos: a})
+			last = a
+		}
+		prevEnd = b
+		p = (b-1)&^63 | 63 // the next sample after this line
 	}
 	return jobs
+}
+
+// nextLineB64 reports whether the line after the line break at src[i]
+// starts, after indentation, with a run of base64 characters (and '='
+// padding) no longer than width: 16 or more, or 4 or more that end the
+// line or are followed by a space. A log line that follows a digest
+// starts with a timestamp, whose run is shorter and ends at a ':'.
+func nextLineB64(src []byte, i, width int) bool {
+	if i < len(src) && src[i] == '\r' {
+		i++
+	}
+	if i >= len(src) || src[i] != '\n' {
+		return false
+	}
+	i++
+	for k := 0; i < len(src) && (src[i] == ' ' || src[i] == '\t') && k < maxWrapLine; k++ {
+		i++
+	}
+	j := i
+	for j < len(src) && j-i <= width && b64Byte[src[j]] {
+		j++
+	}
+	for k := 0; j < len(src) && src[j] == '=' && k < 2; k++ {
+		j++
+	}
+	if j-i > width+2 || j < len(src) && b64Byte[src[j]] {
+		return false
+	}
+	// A short run must end its line or a field (a log line's closing
+	// fields may follow); a run of 16 or more may have anything after it.
+	return j-i >= 16 || j-i >= 4 && (j == len(src) || src[j] == '\n' || src[j] == '\r' || src[j] == ' ' || src[j] == '\t')
+}
+
+// hasTextSep reports whether the 8 bytes of v hold a space, '"', ':',
+// ',', '.' or '=' (none of which a full line of wrapped base64 holds).
+func hasTextSep(v uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	zero := func(x uint64) uint64 { return (x - lo) &^ x & hi }
+	return zero(v^(lo*' '))|zero(v^(lo*'"'))|zero(v^(lo*':'))|zero(v^(lo*','))|zero(v^(lo*'.'))|zero(v^(lo*'=')) != 0
+}
+
+// onlySpace reports whether b is line breaks and indentation only.
+func onlySpace(b []byte) bool {
+	for _, c := range b {
+		if c != '\n' && c != '\r' && c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return true
 }
 
 // maxWrapLine bounds the indentation and lines the wrapped-base64 helpers
