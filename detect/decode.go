@@ -2,9 +2,9 @@ package detect
 
 import (
 	"bytes"
-	"encoding/binary"
 	"cmp"
 	"encoding/base64"
+	"encoding/binary"
 	"slices"
 	"unicode/utf8"
 )
