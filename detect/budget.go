@@ -34,7 +34,7 @@ const (
 	// workPerByteHead is the allowance per byte of the blocks in the
 	// first workHead bytes of the input: single records, files and the
 	// start of a stream are searched however dense their secrets.
-	workPerByteHead = 256
+	workPerByteHead = 64
 	workHead        = 64 << 10
 	// regexBytesPerUnit: a search costs, per rune, one unit plus one per
 	// this many bytes of its pattern's regex (a regex of many
@@ -43,6 +43,11 @@ const (
 	// workPerSearch is charged per regex search on top of its runes: the
 	// fixed cost of starting one.
 	workPerSearch = 32
+	// workPerJob is the estimate of one decode job: decoding its region
+	// and scanning the result; workPerDecodedByte that of a decoded byte,
+	// which caps the estimate of a block's jobs of one encoding.
+	workPerJob         = 1024
+	workPerDecodedByte = 4
 )
 
 // allowance returns the work allowed for the budget block at absolute
@@ -56,22 +61,50 @@ func allowance(off int) int {
 
 // budgetHits estimates, per budget block, the work of the keyword
 // occurrences in st.hits (sorted by pattern, then start; their offsets
-// relative to src, which starts at absolute offset origin), drops the
-// occurrences of blocks over their allowance and masks their windows.
+// relative to src, which starts at absolute offset origin) and of the
+// decode jobs in st.jobs (sorted by position), drops the occurrences and
+// jobs of blocks over their allowance and masks their regions.
 func (d *Detector) budgetHits(st *state, src []byte, origin int) {
-	hits := st.hits
-	if len(hits) == 0 {
+	hits, jobs := st.hits, st.jobs
+	if len(hits) == 0 && len(jobs) == 0 {
 		return
 	}
-	lo, hi := hits[0].start, hits[0].start
+	lo, hi := len(src), 0
 	for _, h := range hits {
 		lo, hi = min(lo, h.start), max(hi, h.start)
+	}
+	for _, j := range jobs {
+		lo, hi = min(lo, j.pos), max(hi, j.pos)
 	}
 	first := (origin + lo) / budgetBlock
 	n := (origin+hi)/budgetBlock - first + 1
 	est := slices.Grow(st.est[:0], n)[:n]
 	clear(est)
 	st.est = est
+	// Jobs of one encoding in a block merge into at most the block and a
+	// run each side: their estimate is capped there.
+	var count [len(encodingNames)]int
+	cur := -1
+	flush := func() {
+		for e, c := range count {
+			if c > 0 {
+				est[cur] += min(c*workPerJob, (budgetBlock+2*maxDecodeRun)*workPerDecodedByte)
+			}
+			count[e] = 0
+		}
+	}
+	for _, j := range jobs {
+		if b := (origin+j.pos)/budgetBlock - first; b != cur {
+			if cur >= 0 {
+				flush()
+			}
+			cur = b
+		}
+		count[j.enc]++
+	}
+	if cur >= 0 {
+		flush()
+	}
 	for i := 0; i < len(hits); {
 		c := &d.pats[hits[i].pat]
 		b := (origin+hits[i].start)/budgetBlock - first
@@ -126,6 +159,23 @@ func (d *Detector) budgetHits(st *state, src []byte, origin int) {
 		d.markUndecided(st, max(0, h.start-c.reach), min(len(src), h.end+c.reach), ReasonBudget)
 	}
 	st.hits = hits[:k]
+	// Decode jobs of a block over its allowance are not decoded: the text
+	// they would have decoded (a near region, or the most a run around a
+	// trigger can reach) is masked.
+	k = 0
+	for _, j := range jobs {
+		if est[(origin+j.pos)/budgetBlock-first] >= 0 {
+			jobs[k] = j
+			k++
+			continue
+		}
+		a, b := j.lo, j.hi
+		if b == 0 {
+			a, b = max(0, j.pos-d.lim.run), min(len(src), j.pos+d.lim.run)
+		}
+		d.markUndecided(st, a, b, ReasonBudget)
+	}
+	st.jobs = jobs[:k]
 }
 
 // blockWork is the estimated work of a budget block that was searched.

@@ -208,6 +208,8 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 		}
 		return cmp.Compare(a.start, b.start)
 	})
+	// Wrapped-base64 jobs came first: decode in text order.
+	slices.SortStableFunc(st.jobs, func(a, b job) int { return cmp.Compare(a.pos, b.pos) })
 	d.budgetHits(st, src, st.origin)
 	for i := 0; i < len(st.hits); {
 		j := i + 1
@@ -228,8 +230,6 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 		i = j
 	}
 	if len(st.jobs) > 0 {
-		// Wrapped-base64 jobs came first: decode in text order.
-		slices.SortStableFunc(st.jobs, func(a, b job) int { return cmp.Compare(a.pos, b.pos) })
 		d.decodeJobs(st, src, depth)
 	}
 }
