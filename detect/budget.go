@@ -148,34 +148,48 @@ func (d *Detector) budgetHits(st *state, src []byte, origin int) {
 	if !over {
 		return
 	}
+	// The hits and jobs of the blocks over their allowance are dropped;
+	// each such block masks, as one region, the windows of its hits and
+	// the regions its jobs would have decoded.
+	span := st.span[:0]
+	for range est {
+		span = append(span, [2]int{len(src), 0})
+	}
+	st.span = span
 	k := 0
 	for _, h := range hits {
-		if est[(origin+h.start)/budgetBlock-first] >= 0 {
+		b := (origin+h.start)/budgetBlock - first
+		if est[b] >= 0 {
 			hits[k] = h
 			k++
 			continue
 		}
 		c := &d.pats[h.pat]
-		d.markUndecided(st, max(0, h.start-c.reach), min(len(src), h.end+c.reach), ReasonBudget)
+		span[b][0] = min(span[b][0], max(0, h.start-c.reach))
+		span[b][1] = max(span[b][1], min(len(src), h.end+c.reach))
 	}
 	st.hits = hits[:k]
-	// Decode jobs of a block over its allowance are not decoded: the text
-	// they would have decoded (a near region, or the most a run around a
-	// trigger can reach) is masked.
 	k = 0
 	for _, j := range jobs {
-		if est[(origin+j.pos)/budgetBlock-first] >= 0 {
+		b := (origin+j.pos)/budgetBlock - first
+		if est[b] >= 0 {
 			jobs[k] = j
 			k++
 			continue
 		}
-		a, b := j.lo, j.hi
-		if b == 0 {
-			a, b = max(0, j.pos-d.lim.run), min(len(src), j.pos+d.lim.run)
+		lo, hi := j.lo, j.hi
+		if hi == 0 {
+			lo, hi = max(0, j.pos-d.lim.run), min(len(src), j.pos+d.lim.run)
 		}
-		d.markUndecided(st, a, b, ReasonBudget)
+		span[b][0] = min(span[b][0], lo)
+		span[b][1] = max(span[b][1], hi)
 	}
 	st.jobs = jobs[:k]
+	for b := range span {
+		if est[b] < 0 {
+			d.markUndecided(st, span[b][0], span[b][1], ReasonBudget)
+		}
+	}
 }
 
 // blockWork is the estimated work of a budget block that was searched.

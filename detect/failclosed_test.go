@@ -281,6 +281,10 @@ func TestTextAfterSecret(t *testing.T) {
 			src := ex[:fs[0].End] + after + ex[fs[0].End:]
 			assertMasked(t, fmt.Sprintf("mnemonic example %d followed by %q", i, after), d.Redact(nil, []byte(src)), words)
 		}
+		for _, before := range []string{"the new words ", "keep these safe: ", "abandon ability "} {
+			src := ex[:fs[0].Start] + before + ex[fs[0].Start:]
+			assertMasked(t, fmt.Sprintf("mnemonic example %d after %q", i, before), d.Redact(nil, []byte(src)), words)
+		}
 	}
 	for _, tc := range []struct{ name, src string }{
 		{"cli token then list", "deploy --token " + pass + ",k=" + long},

@@ -51,6 +51,7 @@ type state struct {
 	fill  []Finding // resolve's coverage pieces
 	res   []Finding // Redact's resolved findings
 	est   []int     // work estimates of budget blocks
+	span  [][2]int  // the regions budget blocks over their allowance mask
 	// recent are the last budget blocks searched (budgetHits).
 	recent  [budgetWindow - 1]blockWork
 	nrecent int
@@ -85,8 +86,8 @@ func (st *state) reset() {
 	}
 	st.cands, st.hits, st.jobs, st.found, st.wins = st.cands[:0], st.hits[:0], st.jobs[:0], st.found[:0], st.wins[:0]
 	st.inner, st.fill, st.res = st.inner[:0], st.fill[:0], st.res[:0]
-	if cap(st.est) > maxPooledCap {
-		st.est = nil
+	if cap(st.est) > maxPooledCap || cap(st.span) > maxPooledCap {
+		st.est, st.span = nil, nil
 	}
 	st.bud, st.origin = nil, 0
 	st.recent, st.nrecent = [budgetWindow - 1]blockWork{}, 0
@@ -377,31 +378,17 @@ func (d *Detector) tryAt(st *state, c *compiled, src []byte, lo, at int) {
 }
 
 // accept judges the candidate secret src[ss:se] of a match src[ms:me]
-// and records its finding. A greedy match can take text after a secret
-// of words (more words after a mnemonic): for a Words pattern, when the
-// validator rejects the whole, the prefixes that end before a separator
-// are judged in turn, longest first, and the first valid one is the
-// finding. A
-// finding whose value runs on past its end (a value longer than its
+// and records its finding. A greedy match can take text around a secret
+// of words (words before and after a mnemonic), or stop inside it at its
+// count of words: for a Words pattern, when the validator rejects the
+// whole, runs of whole words are judged in turn (see judgeWords), and the
+// first valid one is the finding.
+// A finding whose value runs on past its end (a value longer than its
 // pattern allows) has the rest of the run masked as undecided.
 func (d *Detector) accept(st *state, c *compiled, src []byte, ss, se, ms, me int) {
 	f, ok, invalid := d.judge(st, c, src, ss, se, ms, me)
-	for tries := 0; !ok && invalid && c.p.Words && tries < maxPrefixTries; tries++ {
-		k := se - 1
-		for k > ss && !isSeparator(src[k]) {
-			k--
-		}
-		for k > ss && isSeparator(src[k-1]) {
-			k--
-		}
-		if k <= ss {
-			return
-		}
-		if me == se {
-			me = k
-		}
-		se = k
-		f, ok, invalid = d.judge(st, c, src, ss, se, ms, me)
+	if !ok && invalid && c.p.Words {
+		f, ok, se = d.judgeWords(st, c, src, ss, se, ms, me)
 	}
 	if !ok {
 		return
@@ -412,10 +399,76 @@ func (d *Detector) accept(st *state, c *compiled, src []byte, ss, se, ms, me int
 	}
 }
 
-// maxPrefixTries bounds the prefixes of one candidate that accept judges.
-const maxPrefixTries = 16
+// maxWords, maxMoreWords and maxWordTries bound the runs of words
+// judgeWords tries.
+const (
+	maxWords     = 64
+	maxMoreWords = 12
+	maxWordTries = 256
+)
 
-// isSeparator reports whether c ends a prefix that accept retries.
+// judgeWords judges the runs of whole words of src[ss:se] and of up to
+// maxMoreWords words of letters after it: from each word in turn, the
+// longest run first (the match starts at the words its keyword names);
+// it returns the first valid one's finding and end.
+func (d *Detector) judgeWords(st *state, c *compiled, src []byte, ss, se, ms, me int) (Finding, bool, int) {
+	var starts, ends [maxWords]int
+	n := 0
+	for i := ss; i < se && n < maxWords; {
+		for i < se && isSeparator(src[i]) {
+			i++
+		}
+		if i == se {
+			break
+		}
+		starts[n] = i
+		for i < se && !isSeparator(src[i]) {
+			i++
+		}
+		ends[n] = i
+		n++
+	}
+	// A regex that bounds its count of words may stop inside the secret:
+	// the words of letters that follow the match are added.
+	for i, more := se, 0; n > 0 && n < maxWords && more < maxMoreWords && i < len(src) && (src[i] == ' ' || src[i] == '\t'); more++ {
+		j := i
+		for j < len(src) && (src[j] == ' ' || src[j] == '\t') && j-i < 4 {
+			j++
+		}
+		k := j
+		for k < len(src) && (src[k]|0x20 >= 'a' && src[k]|0x20 <= 'z') && k-j < 16 {
+			k++
+		}
+		if k == j || k < len(src) && !isSeparator(src[k]) && src[k] != '"' && src[k] != '\'' && src[k] != '\n' && src[k] != '\r' {
+			break
+		}
+		starts[n], ends[n] = j, k
+		n++
+		i = k
+	}
+	tries := 0
+	for i := 0; i < n; i++ {
+		for l := n - i; l >= 1; l-- {
+			if tries++; tries > maxWordTries {
+				return Finding{}, false, se
+			}
+			s, e := starts[i], ends[i+l-1]
+			m0, m1 := ms, me
+			if ms == ss {
+				m0 = s
+			}
+			if me == se {
+				m1 = e
+			}
+			if f, ok, _ := d.judge(st, c, src, s, e, m0, m1); ok {
+				return f, true, e
+			}
+		}
+	}
+	return Finding{}, false, se
+}
+
+// isSeparator reports whether c separates the words judgeWords tries.
 func isSeparator(c byte) bool {
 	switch c {
 	case ' ', '\t', ',', ';', '&', '|':

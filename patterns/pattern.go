@@ -178,9 +178,9 @@ type Pattern struct {
 	// the pattern carry a lower confidence.
 	Uncertain bool
 	// Words records that the secret is a sequence of words (a mnemonic),
-	// which a greedy regex can run past into the text after it: when the
-	// Validator rejects a match, its prefixes that end at a word boundary
-	// are judged in turn, longest first.
+	// which a greedy regex can stretch over the words around it: when the
+	// Validator rejects a match, its runs of whole words are judged in
+	// turn, longest first.
 	Words bool
 	// Examples are texts that each contain at least one finding of this
 	// pattern (true positives). Tests run them.
