@@ -246,16 +246,24 @@ func checkPasswordValue(secret []byte, _ *Meta) bool {
 		return false
 	}
 	// Identifier expressions from code: args.pw, self.config.secret, getPw().
+	// A segment where letters and digits alternate three times or more
+	// (Aa3bC9d8E7.fG6hJk) is random, not a name.
 	if gnIsIdentStart(secret[0]) {
-		dotted, dots := true, 0
+		dotted, dots, flips := true, 0, 0
 		for i, c := range secret {
 			if c == '.' {
 				if i+1 >= len(secret) || !gnIsIdentStart(secret[i+1]) {
 					dotted = false
 					break
 				}
-				dots++
+				dots, flips = dots+1, 0
 				continue
+			}
+			if i > 0 && gnIsDigit(c) != gnIsDigit(secret[i-1]) && secret[i-1] != '.' {
+				if flips++; flips >= 3 {
+					dotted = false
+					break
+				}
 			}
 			if c == '(' && i+1 < len(secret) && secret[len(secret)-1] == ')' {
 				return false
