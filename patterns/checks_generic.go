@@ -246,24 +246,26 @@ func checkPasswordValue(secret []byte, _ *Meta) bool {
 		return false
 	}
 	// Identifier expressions from code: args.pw, self.config.secret, getPw().
-	// A segment where letters and digits alternate three times or more
-	// (Aa3bC9d8E7.fG6hJk) is random, not a name.
+	// A segment whose characters change class (lower case, upper case,
+	// digit) three times or more, and at least once every four characters
+	// (oSfgTcwEY, Aa3bC9d8E7), is random, not a name (getUserPassword).
 	if gnIsIdentStart(secret[0]) {
-		dotted, dots, flips := true, 0, 0
+		dotted, dots, flips, seg := true, 0, 0, 0
 		for i, c := range secret {
 			if c == '.' {
 				if i+1 >= len(secret) || !gnIsIdentStart(secret[i+1]) {
 					dotted = false
 					break
 				}
-				dots, flips = dots+1, 0
+				dots, flips, seg = dots+1, 0, i+1
 				continue
 			}
-			if i > 0 && gnIsDigit(c) != gnIsDigit(secret[i-1]) && secret[i-1] != '.' {
-				if flips++; flips >= 3 {
-					dotted = false
-					break
-				}
+			if i > seg && gnCharClass(c) != gnCharClass(secret[i-1]) {
+				flips++
+			}
+			if n := i - seg + 1; flips >= 3 && flips*4 >= n && (i+1 == len(secret) || secret[i+1] == '.') {
+				dotted = false
+				break
 			}
 			if c == '(' && i+1 < len(secret) && secret[len(secret)-1] == ')' {
 				return false
@@ -278,6 +280,20 @@ func checkPasswordValue(secret []byte, _ *Meta) bool {
 		}
 	}
 	return true
+}
+
+// gnCharClass is 1 for a lower-case letter, 2 for an upper-case one, 3
+// for a digit and 0 otherwise.
+func gnCharClass(c byte) int {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return 1
+	case c >= 'A' && c <= 'Z':
+		return 2
+	case c >= '0' && c <= '9':
+		return 3
+	}
+	return 0
 }
 
 // gnIsUUID reports whether s has the 8-4-4-4-12 hexadecimal UUID shape.

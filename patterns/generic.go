@@ -293,6 +293,7 @@ func genericPatterns() []Pattern {
 			Examples: []string{
 				`DB_PASSWORD=Tq7wLz2VbK9x`,
 				`smtp.password=Wq4tY7u2Ij.Ok9Lp3`,
+				`{"admin_password": "kRtqWzeLo.vya.Pb3xUd"}`,
 				`{"username": "svc-backup", "password": "Vb8#kQ2zLp7w"}`,
 				`smtp:\n  host: mail.internal\n  password: 'R7x!mK2pQz9'`,
 				`PGPASSWORD=N8vQ2mLp9Rtw psql -h db.internal -U etl warehouse`,
@@ -310,6 +311,7 @@ func genericPatterns() []Pattern {
 			},
 			NonExamples: []string{
 				`password = cfg.v2Password`,
+				`password = settings.DB.getHTTPResponseCode`,
 				`Jan 14 10:01:02 web1 sshd[2211]: Failed password for invalid user admin from 203.0.113.9 port 52144 ssh2`,
 				`Jan 14 10:01:05 web1 sshd[2211]: Accepted password for deploy from 203.0.113.9 port 52150 ssh2`,
 				`Jan 14 10:03:11 web1 passwd[3301]: pam_unix(passwd:chauthtok): password changed for deploy`,
