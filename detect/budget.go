@@ -47,7 +47,7 @@ const (
 	// and scanning the result; workPerDecodedByte that of a decoded byte,
 	// which caps the estimate of a block's jobs of one encoding.
 	workPerJob         = 1024
-	workPerDecodedByte = 4
+	workPerDecodedByte = 8
 )
 
 // allowance returns the work allowed for the budget block at absolute

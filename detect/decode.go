@@ -312,21 +312,21 @@ func (d *Detector) decodeBase64(st *state, src []byte, lo, hi, keepLo, keepHi, d
 // ordinary text costs a few bytes read per 64.
 func (d *Detector) wrapJobs(jobs []job, src []byte, bs, be int) []job {
 	prevEnd, last := -1, 0 // end of the last full line seen; last job
+	known := 0             // src[:known] is read: a run of base64 ends there or goes on
 	for p := bs | 63; p < be; p += 64 {
 		if !b64Byte[src[p]] {
 			continue
 		}
 		// The run must end at a line break: look right first, eight
 		// bytes at once for the separators of ordinary text.
-		if p+9 <= len(src) && hasTextSep(binary.LittleEndian.Uint64(src[p+1:p+9])) {
+		if p+9 > known && p+9 <= len(src) && hasTextSep(binary.LittleEndian.Uint64(src[p+1:p+9])) {
 			continue
 		}
-		w := src[p+1 : min(len(src), p+77)]
-		k := 0
-		for k < len(w) && b64Byte[w[k]] {
-			k++
+		b := max(p+1, known)
+		for b < len(src) && b-p <= 76 && b64Byte[src[b]] {
+			b++
 		}
-		b := p + 1 + k
+		known = b
 		if b < len(src) && src[b] != '\n' && src[b] != '\r' {
 			continue
 		}
@@ -641,13 +641,13 @@ func isHTMLRun(c byte) bool {
 
 // escapedSlashRegion looks for \/ (a JSON-escaped slash, which encoders
 // such as PHP's write for every /) near a keyword at src[kwStart:kwEnd]
-// (see lineWindow). A secret holding / is then written with backslashes
+// (see lineWindow), not before from. A secret holding / is then written with backslashes
 // the patterns do not accept: when one is found, the region from the JSON
 // string holding the first of the keyword and the \/ to the end of the
 // string holding the last is returned, for decoding, with ok. Otherwise hi
 // is where the search stopped.
-func escapedSlashRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bool) {
-	a, b := lineWindow(src, kwStart, kwEnd, from)
+func escapedSlashRegion(src []byte, kwStart, kwEnd, from int, lw lineWin) (lo, hi int, ok bool) {
+	a, b := lw.from(from)
 	w := src[a:b]
 	i := bytes.Index(w, []byte(`\/`))
 	if i < 0 {
@@ -787,22 +787,27 @@ func csiLen(b []byte) int {
 // an HTML reference makes the text around it decoded.
 const nearReach = 256
 
-// lineWindow returns [a, b): the bytes of src within nearReach of the
-// keyword src[kwStart:kwEnd], on its line and not before from.
-func lineWindow(src []byte, kwStart, kwEnd, from int) (a, b int) {
-	a = max(from, kwStart-nearReach)
-	if a < kwStart {
-		if nl := bytes.LastIndexByte(src[a:kwStart], '\n'); nl >= 0 {
-			a += nl + 1
-		}
+// lineWin is the window of a keyword: the bytes of src within nearReach
+// of it, on its line.
+type lineWin struct{ a, b int }
+
+// lineWindow returns the window of the keyword src[kwStart:kwEnd].
+func lineWindow(src []byte, kwStart, kwEnd int) lineWin {
+	a := max(0, kwStart-nearReach)
+	if nl := bytes.LastIndexByte(src[a:kwStart], '\n'); nl >= 0 {
+		a += nl + 1
 	}
-	b = min(len(src), kwEnd+nearReach)
-	if c := max(a, kwEnd); c < b {
-		if nl := bytes.IndexByte(src[c:b], '\n'); nl >= 0 {
-			b = c + nl
-		}
+	b := min(len(src), kwEnd+nearReach)
+	if nl := bytes.IndexByte(src[kwEnd:b], '\n'); nl >= 0 {
+		b = kwEnd + nl
 	}
-	return a, max(a, b)
+	return lineWin{a, b}
+}
+
+// from returns the part of the window not before from.
+func (w lineWin) from(from int) (a, b int) {
+	a = max(from, w.a)
+	return a, max(a, w.b)
 }
 
 // keywordLine returns the line of the keyword src[kwStart:kwEnd], at most
@@ -824,8 +829,8 @@ func keywordLine(src []byte, kwStart, kwEnd int) (lo, hi int) {
 // it) near a keyword at src[kwStart:kwEnd] (see lineWindow). When one is
 // found it returns the keyword's line (see keywordLine) with ok. Otherwise
 // hi is where the search stopped.
-func escapeRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bool) {
-	a, b := lineWindow(src, kwStart, kwEnd, from)
+func escapeRegion(src []byte, kwStart, kwEnd, from int, lw lineWin) (lo, hi int, ok bool) {
+	a, b := lw.from(from)
 	if bytes.IndexByte(src[a:b], 0x1b) < 0 {
 		return 0, max(from, b), false
 	}
@@ -838,8 +843,8 @@ func escapeRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bool) {
 // escaped for HTML writes quotes around a value, and the +, / or = of a
 // secret, as references. When one is found it returns the keyword's line
 // with ok. Otherwise hi is where the search stopped.
-func entityRegion(src []byte, kwStart, kwEnd, from int) (lo, hi int, ok bool) {
-	a, b := lineWindow(src, kwStart, kwEnd, from)
+func entityRegion(src []byte, kwStart, kwEnd, from int, lw lineWin) (lo, hi int, ok bool) {
+	a, b := lw.from(from)
 	for w := src[a:b]; ; {
 		i := bytes.IndexByte(w, '&')
 		if i < 0 {

@@ -248,24 +248,25 @@ type nearMarks struct {
 // or HTML references. Most keywords have none of \, ESC and & near them:
 // one look at the window settles that.
 func (st *state) nearJobs(src []byte, start, end int, m *nearMarks) {
-	a, b := lineWindow(src, start, end, m.quiet)
+	lw := lineWindow(src, start, end)
+	a, b := lw.from(m.quiet)
 	if w := src[a:b]; bytes.IndexByte(w, '\\') < 0 && bytes.IndexByte(w, 0x1b) < 0 && bytes.IndexByte(w, '&') < 0 {
 		m.quiet = max(m.quiet, b)
 		return
 	}
-	if lo, hi, ok := escapedSlashRegion(src, start, end, m.slash); ok {
+	if lo, hi, ok := escapedSlashRegion(src, start, end, m.slash, lw); ok {
 		st.jobs = append(st.jobs, job{enc: EncodingJSON, pos: lo, lo: lo, hi: hi})
 		m.slash = hi
 	} else {
 		m.slash = max(m.slash, hi)
 	}
-	if lo, hi, ok := escapeRegion(src, start, end, m.esc); ok {
+	if lo, hi, ok := escapeRegion(src, start, end, m.esc, lw); ok {
 		st.jobs = append(st.jobs, job{enc: EncodingANSI, pos: lo, lo: lo, hi: hi})
 		m.esc = hi
 	} else {
 		m.esc = max(m.esc, hi)
 	}
-	if lo, hi, ok := entityRegion(src, start, end, m.ent); ok {
+	if lo, hi, ok := entityRegion(src, start, end, m.ent, lw); ok {
 		st.jobs = append(st.jobs, job{enc: EncodingHTML, pos: lo, lo: lo, hi: hi})
 		m.ent = hi
 	} else {
