@@ -791,15 +791,38 @@ const nearReach = 256
 // of it, on its line.
 type lineWin struct{ a, b int }
 
-// lineWindow returns the window of the keyword src[kwStart:kwEnd].
-func lineWindow(src []byte, kwStart, kwEnd int) lineWin {
+// lineWindow returns the window of the keyword src[kwStart:kwEnd]. The
+// keywords of a block come in order and their windows overlap: m keeps
+// what the last searches for line breaks found, so that a line dense with
+// keywords is searched once, not once per keyword.
+func lineWindow(src []byte, kwStart, kwEnd int, m *nearMarks) lineWin {
 	a := max(0, kwStart-nearReach)
-	if nl := bytes.LastIndexByte(src[a:kwStart], '\n'); nl >= 0 {
-		a += nl + 1
+	if m.backTo > m.backFrom && m.backFrom <= a && a <= m.backTo && m.backTo <= kwStart {
+		if nl := bytes.LastIndexByte(src[m.backTo:kwStart], '\n'); nl >= 0 {
+			m.lastNL = m.backTo + nl
+		}
+	} else {
+		m.backFrom, m.lastNL = a, -1
+		if nl := bytes.LastIndexByte(src[a:kwStart], '\n'); nl >= 0 {
+			m.lastNL = a + nl
+		}
+	}
+	m.backTo = kwStart
+	if m.lastNL >= a {
+		a = m.lastNL + 1
 	}
 	b := min(len(src), kwEnd+nearReach)
-	if nl := bytes.IndexByte(src[kwEnd:b], '\n'); nl >= 0 {
-		b = kwEnd + nl
+	if !(m.fwdTo > m.fwdFrom && m.fwdFrom <= kwEnd && (m.nextNL >= kwEnd || m.nextNL < 0 && kwEnd <= m.fwdTo)) {
+		m.fwdFrom, m.fwdTo, m.nextNL = kwEnd, kwEnd, -1
+	}
+	if m.nextNL < 0 && m.fwdTo < b {
+		if nl := bytes.IndexByte(src[m.fwdTo:b], '\n'); nl >= 0 {
+			m.nextNL = m.fwdTo + nl
+		}
+		m.fwdTo = b
+	}
+	if m.nextNL >= 0 {
+		b = min(b, m.nextNL)
 	}
 	return lineWin{a, b}
 }

@@ -241,6 +241,10 @@ type nearMarks struct {
 	quiet      int // no \, ESC or & near the keywords before
 	slash, esc int // no \/ or ANSI escape region
 	ent        int // no HTML reference region
+	// src[backFrom:backTo] was searched for line breaks, the last at
+	// lastNL (-1: none); src[fwdFrom:fwdTo] too, the first at nextNL.
+	backFrom, backTo, lastNL int
+	fwdFrom, fwdTo, nextNL   int
 }
 
 // nearJobs records the decode regions near the keyword src[start:end]:
@@ -248,7 +252,7 @@ type nearMarks struct {
 // or HTML references. Most keywords have none of \, ESC and & near them:
 // one look at the window settles that.
 func (st *state) nearJobs(src []byte, start, end int, m *nearMarks) {
-	lw := lineWindow(src, start, end)
+	lw := lineWindow(src, start, end, m)
 	a, b := lw.from(m.quiet)
 	if w := src[a:b]; bytes.IndexByte(w, '\\') < 0 && bytes.IndexByte(w, 0x1b) < 0 && bytes.IndexByte(w, '&') < 0 {
 		m.quiet = max(m.quiet, b)
