@@ -294,4 +294,24 @@ func TestTextAfterSecret(t *testing.T) {
 	} {
 		assertMasked(t, tc.name, d.Redact(nil, []byte(tc.src)), pass[:12], long)
 	}
+	// An unquoted password holding punctuation a value can stop at is
+	// masked to its end; the next field of a connection string is not.
+	tail := "x9Kd" + hRand(r, hAlnum, 16)
+	for _, stop := range []string{"&", ";", ",", "(", "<", "}"} {
+		src := "login failed password=" + pass + stop + tail + " user=ops\n"
+		assertMasked(t, "password holding "+stop, d.Redact(nil, []byte(src)), pass, tail)
+	}
+	for _, src := range []string{
+		"Server=db;Password=" + pass + ";Encrypt=True;\n",
+		"<settings><password>" + pass + "</password></settings>\n",
+		"https://svc/login?password=" + pass + "&next=/home\n",
+	} {
+		out := string(d.Redact(nil, []byte(src)))
+		assert.NotContains(t, out, pass, "the password is masked")
+		for _, keep := range []string{";Encrypt=True;", "</password></settings>", "&next=/home"} {
+			if strings.Contains(src, keep) {
+				assert.Contains(t, out, keep, "the next field after the password is kept")
+			}
+		}
+	}
 }

@@ -389,7 +389,8 @@ func (d *Detector) tryAt(st *state, c *compiled, src []byte, lo, at int) {
 // whole, runs of whole words are judged in turn (see judgeWords), and the
 // first valid one is the finding.
 // A finding whose value runs on past its end (a value longer than its
-// pattern allows) has the rest of the run masked as undecided.
+// pattern allows, or an unquoted assigned value cut at punctuation) has
+// the rest of the run masked as undecided.
 func (d *Detector) accept(st *state, c *compiled, src []byte, ss, se, ms, me int) {
 	f, ok, invalid := d.judge(st, c, src, ss, se, ms, me)
 	if !ok && invalid && c.p.Words {
@@ -399,9 +400,71 @@ func (d *Detector) accept(st *state, c *compiled, src []byte, ss, se, ms, me int
 		return
 	}
 	st.found = append(st.found, f)
-	if e := runOn(src, se); e > se {
+	e := runOn(src, se)
+	if e == se && c.p.Generic && c.p.NeedsContext {
+		e = valueRunOn(src, se)
+	}
+	if e > se {
 		d.markUndecided(st, se, e, ReasonLimit)
 	}
+}
+
+// maxValueRunOn bounds how far past an assigned value valueRunOn looks.
+const maxValueRunOn = 256
+
+// valueRunOn returns the end of the text that continues an unquoted
+// assigned value past end, when the value stopped at punctuation a
+// password can hold (& ; , < > ( ) { } [ ]) with more of the value after
+// it: up to the next space, quote or line break. It returns end when the
+// punctuation ends the text (a closing bracket, a comma before a space).
+func valueRunOn(src []byte, end int) int {
+	if end >= len(src) || !softStop(src[end]) || nextField(src[end:]) {
+		return end
+	}
+	e, word := end+1, false
+	for e < len(src) && e-end < maxValueRunOn && !hardStop(src[e]) {
+		word = word || isWordByte(src[e])
+		e++
+	}
+	if !word {
+		return end
+	}
+	return e
+}
+
+// nextField reports whether b, which starts with the punctuation that
+// stopped a value, goes on with the next field rather than more of the
+// value: a closing tag (</), or a name and '=' or ':' (;Encrypt=True,
+// &user=bob, ,Port: 5432).
+func nextField(b []byte) bool {
+	if len(b) >= 2 && b[0] == '<' && b[1] == '/' {
+		return true
+	}
+	i := 1
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') && i < 3 {
+		i++
+	}
+	j := i
+	for j < len(b) && j-i <= 64 && (isWordByte(b[j]) || b[j] == '.') {
+		j++
+	}
+	return j > i && j < len(b) && (b[j] == '=' || b[j] == ':') && (b[i] < '0' || b[i] > '9')
+}
+
+func softStop(c byte) bool {
+	switch c {
+	case '&', ';', ',', '<', '>', '(', ')', '{', '}', '[', ']':
+		return true
+	}
+	return false
+}
+
+func hardStop(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', '"', '\'', '`':
+		return true
+	}
+	return false
 }
 
 // maxWords, maxMoreWords and maxWordTries bound the runs of words

@@ -27,9 +27,11 @@ const assignOp = `\\?["']?[ \t]{0,4}(?:=>|:=|=(?!=)|:(?=[ \t"'\\]))[ \t]{0,4}`
 
 // passwordValue is a quoted, escaped-quoted or bare value. A quoted value
 // must be followed by a delimiter (so "PWD="+dir, a string concatenation,
-// is not a value); a bare value must end at a delimiter so that a template
-// such as ${X} or %(x)s is not cut into a shorter value.
-const passwordValue = `(?:\\"(?<secret>[^"\\\r\n]{1,128})\\"|"(?<secret>[^"\r\n]{1,128})"(?=[\s,;:})\]>/\\]|$)|'(?<secret>[^'\r\n]{1,128})'(?=[\s,;:})\]>/\\]|$)|(?<secret>(?>[^\s"'` + "`" + `,;&<>(){}\[\]\\]{1,128}))(?=[\s"'` + "`" + `,;&<>)}\]\\]|$))`
+// is not a value); a bare value ends at a space, a quote or punctuation,
+// and the engine masks what follows the punctuation when more of the
+// value comes after it (a template such as ${X} or %(x)s leaves a value
+// too short to be a password).
+const passwordValue = `(?:\\"(?<secret>[^"\\\r\n]{1,128})\\"|"(?<secret>[^"\r\n]{1,128})"(?=[\s,;:})\]>/\\]|$)|'(?<secret>[^'\r\n]{1,128})'(?=[\s,;:})\]>/\\]|$)|(?<secret>(?>[^\s"'` + "`" + `,;&<>(){}\[\]\\]{1,128}))(?=[\s"'` + "`" + `,;&<>(){}\[\]\\]|$))`
 
 // opaqueValue is a token-like value (base64, hex, base64url, with . ~ -).
 // A value longer than 160 characters is matched on its first 160; the
@@ -138,13 +140,14 @@ func genericPatterns() []Pattern {
 			Severity:    SeverityHigh,
 			Confidence:  ConfidenceDistinctive,
 			Keywords:    []string{".eyJ"},
-			Regex:       `(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,600}\.eyJ[A-Za-z0-9_-]{2,4000}\.[A-Za-z0-9_-]{0,1400}(?![A-Za-z0-9_.-])`,
+			Regex:       `(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,600}\.eyJ[A-Za-z0-9_-]{2,4000}\.[A-Za-z0-9_-]{0,1400}(?![A-Za-z0-9_-]|\.[A-Za-z0-9_-])`,
 			MaxLen:      6100,
 			Validate:    ValidateJWT,
 			Examples: []string{
 				`Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQ4MjEiLCJyb2xlIjoiYWRtaW4iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MTc2NzIyNTYwMH0.W5uLi2hCWN3WCsSgFDpTtUgM7ujTDf8av8Haf2MFaok`,
 				`{"id_token":"eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwczovL2F1dGguaW50ZXJuYWwuaW52YWxpZCIsImF1ZCI6ImFwaSIsInNjb3BlIjoicmVhZCB3cml0ZSIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoxNzAwMDAzNjAwfQ.PRRC4Sx8ui-6GWxHVMz74RbK2-9GkJb7UDAkrndPCYKqhpJ2wyCCzXrdIOD83Ts72kqabeHE7n8b5DSXOIj_IA"}`,
 				`token=eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJzdmMtYmF0Y2giLCJpYXQiOjE3MjAwMDAwMDB9. next`,
+				`openai.AuthenticationError: Incorrect API key provided: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ3b3JrZXItOSIsImlhdCI6MTczNjAwMDAwMH0.qL2v9cXz3mWbT7kRn5sY8pD1fG4hJ6aE0uI2oQ9wZx4. You can find your API key at the dashboard.`,
 			},
 			NonExamples: []string{
 				// Header without "alg".
