@@ -7,23 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// allocated returns the bytes allocated on the heap while f ran (a count,
-// not a time). Tests using it must not run in parallel.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
+	"github.com/leakward/leakward/internal/memtest"
+)
 
 // sparseStore writes, in dir, a sparse file whose header claims a bit
 // array of m bits and whose size matches the claim (plus extra bytes,
@@ -50,7 +40,7 @@ func TestReadSparseClaim(t *testing.T) {
 	}
 	path := sparseStore(t, t.TempDir(), DefaultMaxBits, 0)
 	var err error
-	got := allocated(func() { _, err = ReadFile(path, nil) })
+	got := memtest.Allocated(func() { _, err = ReadFile(path, nil) })
 	assert.ErrorIs(t, err, ErrCorrupt, "ReadFile of a sparse file claiming 2 GiB")
 	assert.ErrorContains(t, err, "checksum mismatch", "ReadFile of a sparse file claiming 2 GiB")
 	assert.Less(t, got, uint64(1<<20), "bytes allocated by ReadFile of a sparse file claiming 2 GiB")
@@ -66,7 +56,7 @@ func TestReloadSparseClaim(t *testing.T) {
 	require.NoError(t, old.Add(testKey(9, 1)))
 	rl := NewReloader(old)
 	var err error
-	got := allocated(func() { err = rl.Load(path, nil) })
+	got := memtest.Allocated(func() { err = rl.Load(path, nil) })
 	assert.ErrorIs(t, err, ErrCorrupt, "Reloader.Load of a sparse file claiming 256 MiB")
 	assert.Less(t, got, uint64(1<<20), "bytes allocated by Reloader.Load of a sparse file claiming 256 MiB")
 	assert.Same(t, old, rl.Current(), "a failed Load keeps the old store")
@@ -92,13 +82,13 @@ func TestReadClaimBeyondFile(t *testing.T) {
 	for _, tt := range tests {
 		path := sparseStore(t, dir, tt.m, tt.extra)
 		var err error
-		got := allocated(func() { _, err = ReadFile(path, tt.opts) })
+		got := memtest.Allocated(func() { _, err = ReadFile(path, tt.opts) })
 		assert.ErrorIs(t, err, tt.want, "ReadFile, %s", tt.name)
 		assert.Less(t, got, uint64(64<<10), "bytes allocated by ReadFile, %s", tt.name)
 
 		f, err := os.Open(path)
 		require.NoError(t, err)
-		got = allocated(func() { _, err = Read(f, tt.opts) })
+		got = memtest.Allocated(func() { _, err = Read(f, tt.opts) })
 		f.Close()
 		assert.ErrorIs(t, err, tt.want, "Read of an *os.File, %s", tt.name)
 		assert.Less(t, got, uint64(64<<10), "bytes allocated by Read of an *os.File, %s", tt.name)

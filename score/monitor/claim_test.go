@@ -5,23 +5,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// allocated returns the bytes allocated on the heap while f ran (a count,
-// not a time). Tests using it must not run in parallel.
-func allocated(f func()) int64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return int64(after.TotalAlloc - before.TotalAlloc)
-}
+	"github.com/leakward/leakward/internal/memtest"
+)
 
 // TestSnapshotClaims reads snapshots whose header claims more than the
 // data: a claim of 2^23 keys, beyond any capacity, and a claim the
@@ -71,7 +61,7 @@ func TestSnapshotClaims(t *testing.T) {
 	for _, tt := range tests {
 		var err error
 		r := tt.open()
-		got := allocated(func() { _, err = m.ReadFrom(r) })
+		got := allocated64(func() { _, err = m.ReadFrom(r) })
 		assert.ErrorIs(t, err, tt.want, "snapshot %s", tt.name)
 		if tt.msg != "" {
 			assert.EqualError(t, err, tt.msg, "snapshot %s", tt.name)
@@ -159,3 +149,6 @@ func TestSnapshotReadFromOffset(t *testing.T) {
 	assert.Equal(t, len("suffix"), r.Len(), "bytes left after the snapshot")
 	assert.Equal(t, m.Stats().Keys, m2.Stats().Keys, "keys read from offset 6")
 }
+
+// allocated64 is memtest.Allocated as a signed count.
+func allocated64(f func()) int64 { return int64(memtest.Allocated(f)) }
