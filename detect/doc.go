@@ -80,13 +80,14 @@
 //
 //   - a regex search that exceeds its match timeout ([ReasonTimeout]): the
 //     window it searched;
-//   - text whose keywords would cost more than the work budget
-//     ([ReasonBudget]): the windows of those keywords. Work is counted in
-//     weighted runes searched, never in time, so what is masked depends on
-//     the text alone: blocks of 4 KiB past the first 64 KiB of an input
-//     may spend 16 units per byte, averaged over 16 KiB; the first 64 KiB
-//     256. Ordinary logs spend under 2, text dense with real secrets 20 to
-//     60, text built to be slow hundreds or more;
+//   - text whose keywords and decoding would cost more than the work
+//     budget ([ReasonBudget]): the windows of those keywords and the
+//     regions they would have decoded. Work is estimated in weighted runes
+//     searched and regions decoded, never in time, so what is masked
+//     depends on the text alone: blocks of 4 KiB past the first 64 KiB of
+//     an input may spend 16 units per byte, averaged over 16 KiB; the
+//     first 64 KiB 64. Ordinary logs spend under 2, text dense with real
+//     secrets 20 to 60, text built to be slow hundreds or more;
 //   - a value that runs on past the end its pattern allows
 //     ([ReasonLimit]): the rest of the run.
 //
