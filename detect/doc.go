@@ -94,9 +94,9 @@
 // Resolution of overlapping findings never unmasks a byte that some
 // finding covered: parts of a worse finding that no kept finding covers
 // are kept as pieces of it. Encoded runs are decoded up to the length of
-// the longest enabled pattern's secret in hex (16 KiB with the default
-// catalog), so an RSA-8192 private key in base64 on one line is decoded
-// whole; blocks of wrapped base64 (lines of 64 or 76 characters) are
+// the base64 form of the longest enabled pattern's secret (16 KiB each
+// side of a trigger with the default catalog), so an RSA-8192 private key
+// in base64 on one line is decoded whole; blocks of wrapped base64 (lines of 64 or 76 characters) are
 // decoded whatever they hold.
 //
 // The wrappers apply the same rule to what they print: [Detector.NewHandler]
