@@ -36,7 +36,7 @@ func (d *Detector) Horizon() int {
 // depends on where the run was cut, so a stream and a whole-text scan can
 // mask such text with different extents; both mask it, and text the
 // stream emits as written was fully decided. To make that possible the Writer holds back the last
-// Horizon() bytes it has seen (about 40 KiB with the default catalog) until
+// Horizon() bytes it has seen (about 75 KiB with the default catalog) until
 // more input arrives or Close is called; a line longer than that is still
 // scanned in overlapping windows, never passed through unscanned. Memory
 // stays bounded for unbounded input: at most about 2×Horizon()+1 MiB of
