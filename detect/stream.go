@@ -30,17 +30,19 @@ func (d *Detector) Horizon() int {
 //
 // Output is byte-identical to Detector.Redact of the whole input, whatever
 // the sizes of the Write calls: a secret split across any number of writes
-// is still redacted. Undecided regions (see "Redaction guarantee" in the
-// package documentation) are the exception: a timeout depends on the
-// machine, and the work budget of text decoded from a long encoded run
-// depends on where the run was cut, so a stream and a whole-text scan can
-// mask such text with different extents; both mask it, and text the
-// stream emits as written was fully decided. To make that possible the Writer holds back the last
+// is still redacted. To make that possible the Writer holds back the last
 // Horizon() bytes it has seen (about 75 KiB with the default catalog) until
 // more input arrives or Close is called; a line longer than that is still
 // scanned in overlapping windows, never passed through unscanned. Memory
 // stays bounded for unbounded input: at most about 2×Horizon()+1 MiB of
 // input is buffered, plus the redacted output of one round.
+//
+// Undecided regions (see "Redaction guarantee" in the package
+// documentation) are the exception to byte-identical output: a timeout
+// depends on the machine, and the work budget of text decoded from a long
+// encoded run depends on where the run was cut, so a stream and a
+// whole-text scan can mask such text with different extents. Both mask
+// it, and text the stream emits as written was fully decided.
 //
 // As with bufio.Writer, the first error from the underlying writer sticks:
 // every later Write, Flush and Close returns it. Flush writes all output
