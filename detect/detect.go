@@ -91,6 +91,9 @@ type options struct {
 	mask         MaskStyle
 	hmacKey      []byte
 	disabled     map[string]bool
+	// Field names (see names.go), normalized.
+	secretNames, publicNames map[string]bool
+	dottedNames              bool // a name in either map has a dot
 }
 
 // WithMatchTimeout bounds each regex search (default DefaultMatchTimeout).

@@ -72,6 +72,21 @@
 // byte-identical to Redact of the whole input, whatever the chunking.
 // [Detector.NewHandler] wraps a log/slog handler.
 //
+// # Structured fields
+//
+// A field of a log record or a span has a name, and the name is context
+// the value lacks: "password" with a value of no distinctive shape is a
+// credential, as password=value in text is. [Detector.SecretName] tells
+// which names say secret (password, db.password, dbPassword, X-Api-Key,
+// AUTHORIZATION; not token_count, password_length or key_id);
+// [WithSecretNames] and [WithPublicNames] add names. [Detector.AppendScanField]
+// and [Detector.RedactField] check a value with its name: a secret-named
+// value is checked as the assignment name=value, then password=value, in
+// text would be, by the catalog's own rules and pattern ids, so a
+// placeholder ("********", "${DB_PASSWORD}", "<redacted>"), an empty value
+// and one shorter than 4 bytes are left alone. The slog Handler does this
+// for every attribute, with its group path.
+//
 // # Redaction guarantee
 //
 // When in doubt, mask. Every region the engine cannot decide is reported

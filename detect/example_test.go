@@ -86,3 +86,14 @@ func ExampleDetector_NewHandler() {
 	// Output:
 	// level=INFO msg="service started" token=[REDACTED:acme-internal-token]
 }
+
+func ExampleDetector_RedactField() {
+	d, _ := detect.New(patterns.Default())
+	fmt.Println(d.RedactField("db.password", "Tq7wLz2VbK9x"))
+	fmt.Println(d.RedactField("password", "${DB_PASSWORD}"))
+	fmt.Println(d.RedactField("build", "Tq7wLz2VbK9x"))
+	// Output:
+	// [REDACTED:password-assignment]
+	// ${DB_PASSWORD}
+	// Tq7wLz2VbK9x
+}

@@ -43,6 +43,14 @@ const (
 // Each value is rendered and scanned once per form; a record without
 // secrets reaches the wrapped handler as it came, without a copy.
 //
+// An attribute's name is context for its value: a value whose key, or
+// group path joined with '.' (groups of WithGroup included), says secret
+// (see Detector.SecretName) is checked as an assignment to that name, as
+// Detector.AppendScanField checks it, in the form the wrapped handler
+// prints it in; so slog.String("password", v) is redacted when
+// "password=v" in text would be. Checking a name that does not say secret
+// costs a few comparisons and no allocation.
+//
 // Not promised: a method that returns a different text each time it is
 // called (the wrapped handler calls it again), and a ReplaceAttr function
 // of the wrapped handler's options that prints a value in a third form.
@@ -50,9 +58,10 @@ const (
 // A Handler is safe for concurrent use if the wrapped handler is, as slog
 // requires of every handler.
 type Handler struct {
-	d     *Detector
-	inner slog.Handler
-	forms forms
+	d      *Detector
+	inner  slog.Handler
+	forms  forms
+	prefix string // the group path of WithGroup, joined with '.'
 }
 
 // NewHandler returns a Handler that redacts with d and passes records on to
@@ -74,7 +83,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	var red []slog.Attr // nil until an attribute changes
 	i := 0
 	r.Attrs(func(a slog.Attr) bool {
-		na, changed := h.attr(a, 0)
+		na, changed := h.attr(a, h.prefix, 0)
 		if changed && red == nil {
 			// The attributes before this one are unchanged: copy them
 			// without checking them again.
@@ -113,29 +122,33 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	red := make([]slog.Attr, len(attrs))
 	for i, a := range attrs {
-		red[i], _ = h.attr(a, 0)
+		red[i], _ = h.attr(a, h.prefix, 0)
 	}
 	inner := h.inner.WithAttrs(red)
-	return &Handler{d: h.d, inner: inner, forms: formsOf(inner)}
+	return &Handler{d: h.d, inner: inner, forms: formsOf(inner), prefix: h.prefix}
 }
 
 // WithGroup returns a Handler whose wrapped handler opens the group, named
 // RedactedKey if name holds a secret.
 func (h *Handler) WithGroup(name string) slog.Handler {
+	prefix := name
+	if h.prefix != "" {
+		prefix = h.prefix + "." + name
+	}
 	name, _ = h.key(name)
 	inner := h.inner.WithGroup(name)
-	return &Handler{d: h.d, inner: inner, forms: formsOf(inner)}
+	return &Handler{d: h.d, inner: inner, forms: formsOf(inner), prefix: prefix}
 }
 
 // attr returns a with its key and value checked, and whether either
-// changed. Key and value are checked side by side so that a key can later
-// serve as context for its value.
-func (h *Handler) attr(a slog.Attr, depth int) (slog.Attr, bool) {
+// changed. Key and value are checked side by side: the key, with path
+// (the group path a is in), is context for the value.
+func (h *Handler) attr(a slog.Attr, path string, depth int) (slog.Attr, bool) {
 	v, resolved := a.Value, false
 	if v.Kind() == slog.KindLogValuer {
 		v, resolved = resolve(v), true
 	}
-	nv, vch := h.value(v, depth)
+	nv, vch := h.value(v, field{path: path, key: a.Key}, depth)
 	if !vch {
 		nv = v
 	}
@@ -151,22 +164,48 @@ func (h *Handler) key(k string) (string, bool) {
 	return RedactedKey, true
 }
 
-// value returns v with secrets redacted and true, or false when v holds
-// none (the returned Value is then not meaningful).
-func (h *Handler) value(v slog.Value, depth int) (slog.Value, bool) {
+// field names a value: its key and the group path it is in.
+type field struct{ path, key string }
+
+// secret reports whether f's name says its value is a secret.
+func (h *Handler) secret(f field) bool { return h.d.secretPath(f.path, f.key) }
+
+// value returns v, the value of the field f, with secrets redacted and
+// true, or false when v holds none (the returned Value is then not
+// meaningful).
+func (h *Handler) value(v slog.Value, f field, depth int) (slog.Value, bool) {
 	switch v.Kind() {
 	case slog.KindString:
 		s := v.String()
-		if r := h.d.RedactString(s); r != s {
+		if !h.secret(f) {
+			if r := h.d.RedactString(s); r != s {
+				return slog.StringValue(r), true
+			}
+			return v, false
+		}
+		if r := h.d.redactNamed(f.key, s); r != s {
 			return slog.StringValue(r), true
 		}
 	case slog.KindGroup:
 		as := v.Group()
+		path := ""
+		if h.d.opts.dottedNames {
+			// Only names given with dots need the whole path.
+			// An empty key inlines the group (as slog does).
+			switch {
+			case f.key == "":
+				path = f.path
+			case f.path == "":
+				path = f.key
+			default:
+				path = f.path + "." + f.key
+			}
+		}
 		var red []slog.Attr
 		for i, a := range as {
 			na, changed := slog.Attr{Key: a.Key, Value: slog.StringValue(redactedTooDeep)}, true
 			if depth < maxGroupDepth {
-				na, changed = h.attr(a, depth+1)
+				na, changed = h.attr(a, path, depth+1)
 			} else {
 				na.Key, _ = h.key(a.Key)
 			}
@@ -182,7 +221,17 @@ func (h *Handler) value(v slog.Value, depth int) (slog.Value, bool) {
 			return slog.GroupValue(red...), true
 		}
 	case slog.KindAny:
-		return h.anyValue(v.Any())
+		return h.anyValue(v.Any(), f.key, h.secret(f))
+	case slog.KindInt64, slog.KindUint64, slog.KindFloat64:
+		// A number (a PIN) is printed as the same text in both forms:
+		// checked when the name says secret.
+		if !h.secret(f) {
+			return v, false
+		}
+		s := v.String()
+		if r := h.d.redactNamed(f.key, s); r != s {
+			return slog.StringValue(r), true
+		}
 	}
 	return v, false
 }

@@ -84,12 +84,18 @@ func putScratch(sc *renderScratch) {
 // else the redacted JSON form; a byte slice becomes its redacted bytes as
 // text; a value whose rendering fails (an error from MarshalJSON or
 // MarshalText, a panic in a method) becomes RedactedUnrenderable.
-func (h *Handler) anyValue(a any) (slog.Value, bool) {
+//
+// When named is set (the field's name, whose last part is key, says secret), a rendering without
+// findings is checked as the value of a secret-named field too.
+func (h *Handler) anyValue(a any, key string, named bool) (slog.Value, bool) {
 	sc := getScratch()
 	defer putScratch(sc)
 	if bs, ok := plainBytes(a); ok {
 		// Printed as text or as base64 of the same bytes: scan the bytes.
 		sc.fs = h.d.AppendScan(sc.fs[:0], bs)
+		if len(sc.fs) == 0 && named {
+			sc.fs = h.d.appendNamed(sc.fs, key, bs)
+		}
 		if len(sc.fs) == 0 {
 			return slog.Value{}, false
 		}
@@ -106,7 +112,12 @@ func (h *Handler) anyValue(a any) (slog.Value, bool) {
 			return slog.StringValue(RedactedUnrenderable), true
 		}
 		src := sc.buf.Bytes()
-		if fs := h.scanRendered(sc, src, isJSON); len(fs) > 0 {
+		fs := h.scanRendered(sc, src, isJSON)
+		if len(fs) == 0 && named {
+			fs = h.d.appendNamed(fs, key, src)
+			sc.fs = fs
+		}
+		if len(fs) > 0 {
 			return slog.StringValue(string(h.d.RedactFindings(make([]byte, 0, len(src)), src, fs))), true
 		}
 	}

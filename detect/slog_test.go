@@ -17,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leakward/leakward/patterns"
 )
 
 type stringer struct{ s string }
@@ -394,4 +396,96 @@ func TestHandlerConcurrent(t *testing.T) {
 	if bytes.Contains(buf.Bytes(), []byte(tok[4:])) {
 		t.Error("the secret survived concurrent logging")
 	}
+}
+
+// TestHandlerIssueSecretNames is the reported case: values without a
+// distinctive shape, in fields named password and api_key, are redacted by
+// both handlers.
+func TestHandlerIssueSecretNames(t *testing.T) {
+	d := defaultDetector()
+	pw, key := "Tq7wLz2VbK9x", "u7Kq2ZpW9xLm4vB8nR3tYc6D"
+	for name, mk := range map[string]func(io.Writer) slog.Handler{
+		"json": func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+		"text": func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
+	} {
+		var buf bytes.Buffer
+		slog.New(d.NewHandler(mk(&buf))).Info("login", "password", pw, "api_key", key)
+		out := buf.String()
+		assert.False(t, strings.Contains(out, pw), "%s output kept the password", name)
+		assert.False(t, strings.Contains(out, key), "%s output kept the api key", name)
+		assert.True(t, strings.Contains(out, "[REDACTED:password-assignment]"), "%s output has no password mask", name)
+		assert.True(t, strings.Contains(out, "[REDACTED:generic-high-entropy-secret]"), "%s output has no api key mask", name)
+	}
+}
+
+func TestHandlerSecretNames(t *testing.T) {
+	d, err := New(patterns.Default(), WithSecretNames("db.pin"), WithPublicNames("session"))
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(41, 42))
+	v := fieldSecret(r, 12)
+	const pin = 83920471
+	pinText := "83920471"
+	for _, tc := range []struct {
+		desc   string
+		log    func(*slog.Logger)
+		secret string
+		want   bool // redacted
+	}{
+		{"flat", func(l *slog.Logger) { l.Info("m", "password", v) }, v, true},
+		{"group attr", func(l *slog.Logger) { l.Info("m", slog.Group("db", "password", v)) }, v, true},
+		{"nested groups", func(l *slog.Logger) { l.Info("m", slog.Group("app", slog.Group("db", "Password", v))) }, v, true},
+		{"WithGroup", func(l *slog.Logger) { l.WithGroup("db").Info("m", "passwd", v) }, v, true},
+		{"With", func(l *slog.Logger) { l.With("secret", v).Info("m") }, v, true},
+		{"camelCase", func(l *slog.Logger) { l.Info("m", "dbPassword", v) }, v, true},
+		{"header", func(l *slog.Logger) { l.Info("m", "X-Api-Key", v) }, v, true},
+		{"upper case", func(l *slog.Logger) { l.Info("m", "AUTHORIZATION", v) }, v, true},
+		{"any value", func(l *slog.Logger) { l.Info("m", "token", stringer{v}) }, v, true},
+		{"bytes value", func(l *slog.Logger) { l.Info("m", "token", []byte(v)) }, v, true},
+		{"user name in group", func(l *slog.Logger) { l.Info("m", slog.Group("db", slog.Int("pin", pin))) }, pinText, true},
+		{"user name in WithGroup", func(l *slog.Logger) { l.WithGroup("app").WithGroup("db").Info("m", "pin", pinText) }, pinText, true},
+
+		{"user name elsewhere", func(l *slog.Logger) { l.Info("m", slog.Group("cache", slog.Int("pin", pin))) }, pinText, false},
+		{"public by option", func(l *slog.Logger) { l.Info("m", "session", v) }, v, false},
+		{"user", func(l *slog.Logger) { l.Info("m", "user", v) }, v, false},
+		{"msg", func(l *slog.Logger) { l.Info("m", "msg2", v) }, v, false},
+		{"count", func(l *slog.Logger) { l.Info("m", "token_count", v) }, v, false},
+		{"length", func(l *slog.Logger) { l.Info("m", "password_length", v) }, v, false},
+		{"id", func(l *slog.Logger) { l.Info("m", "key_id", v) }, v, false},
+		{"group named password", func(l *slog.Logger) { l.Info("m", slog.Group("password", "user", v)) }, v, false},
+		{"masked", func(l *slog.Logger) { l.Info("m", "password", "********") }, "********", false},
+		{"template", func(l *slog.Logger) { l.Info("m", "password", "${DB_PASSWORD}") }, "${DB_PASSWORD}", false},
+		{"redacted", func(l *slog.Logger) { l.Info("m", "password", "<redacted>") }, "<redacted>", false},
+		{"empty", func(l *slog.Logger) { l.Info("m", "password", "") }, `password=""`, false},
+	} {
+		for form, mk := range map[string]func(io.Writer) slog.Handler{
+			"json": func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+			"text": func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
+		} {
+			secret := tc.secret
+			if tc.desc == "empty" && form == "json" {
+				secret = `"password":""`
+			}
+			var buf bytes.Buffer
+			tc.log(slog.New(d.NewHandler(mk(&buf))))
+			got := !strings.Contains(buf.String(), secret)
+			assert.Equal(t, tc.want, got, "%s, %s: value redacted", tc.desc, form)
+		}
+	}
+}
+
+func TestHandlerSecretNameCleanAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not stable under the race detector")
+	}
+	d := defaultDetector()
+	bare := slog.New(slog.NewJSONHandler(io.Discard, nil)).WithGroup("g")
+	red := slog.New(d.NewHandler(slog.NewJSONHandler(io.Discard, nil))).WithGroup("g")
+	rec := func(l *slog.Logger) {
+		l.LogAttrs(context.Background(), slog.LevelInfo, "m", slog.String("password", "********"),
+			slog.Int("token_count", 3), slog.String("user", "alice"))
+	}
+	rec(red)
+	want := testing.AllocsPerRun(100, func() { rec(bare) })
+	got := testing.AllocsPerRun(100, func() { rec(red) })
+	assert.Equal(t, want, got, "allocations of a clean record with secret names, through the Handler and without it")
 }
