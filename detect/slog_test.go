@@ -442,6 +442,7 @@ func TestHandlerSecretNames(t *testing.T) {
 		{"any value", func(l *slog.Logger) { l.Info("m", "token", stringer{v}) }, v, true},
 		{"bytes value", func(l *slog.Logger) { l.Info("m", "token", []byte(v)) }, v, true},
 		{"user name in group", func(l *slog.Logger) { l.Info("m", slog.Group("db", slog.Int("pin", pin))) }, pinText, true},
+		{"user name in inline group", func(l *slog.Logger) { l.Info("m", slog.Group("db", slog.Group("", slog.Int("pin", pin)))) }, pinText, true},
 		{"user name in WithGroup", func(l *slog.Logger) { l.WithGroup("app").WithGroup("db").Info("m", "pin", pinText) }, pinText, true},
 
 		{"user name elsewhere", func(l *slog.Logger) { l.Info("m", slog.Group("cache", slog.Int("pin", pin))) }, pinText, false},
