@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 
 	"go.uber.org/zap/zapcore"
@@ -26,9 +27,10 @@ const undecidedText = "[REDACTED:" + detect.UndecidedID + "]"
 // sees an entry. It is immutable, and safe for concurrent use if the wrapped
 // core is.
 type Core struct {
-	inner zapcore.Core
-	det   *detect.Detector
-	bufs  *sync.Pool // of *[]byte, shared by the Cores With derives
+	inner  zapcore.Core
+	det    *detect.Detector
+	bufs   *sync.Pool // of *[]byte, shared by the Cores With derives
+	prefix string     // the namespace path of With's zap.Namespace fields, joined with '.'
 }
 
 // NewCore returns a Core that redacts with d and writes to inner. Build d
@@ -47,8 +49,12 @@ func (c *Core) Stats() detect.Stats { return c.det.Stats() }
 func (c *Core) Enabled(level zapcore.Level) bool { return c.inner.Enabled(level) }
 
 // With redacts fields once and returns a Core whose wrapped core carries them.
+// A zap.Namespace among them opens a namespace for the fields after it and
+// for every field of the returned Core.
 func (c *Core) With(fields []zapcore.Field) zapcore.Core {
-	return &Core{inner: c.inner.With(c.redactFields(fields)), det: c.det, bufs: c.bufs}
+	var buf [maxPathBytes]byte
+	red, path := c.redactFields(append(buf[:0], c.prefix...), fields)
+	return &Core{inner: c.inner.With(red), det: c.det, bufs: c.bufs, prefix: string(path)}
 }
 
 // Check adds c to ce when the wrapped core logs at the entry's level, so
@@ -68,7 +74,9 @@ func (c *Core) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.Check
 // Write redacts the entry (message, logger name, caller, stack) and fields
 // and writes them to the wrapped core. fields is not modified.
 func (c *Core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
-	return c.inner.Write(c.redactEntry(ent), c.redactFields(fields))
+	var buf [maxPathBytes]byte
+	red, _ := c.redactFields(append(buf[:0], c.prefix...), fields)
+	return c.inner.Write(c.redactEntry(ent), red)
 }
 
 // Sync flushes the wrapped core.
@@ -93,6 +101,67 @@ func (c *Core) text(s string) string {
 	}
 	return s
 }
+
+// value returns s, the value of the field key in the namespace path
+// (empty at the top level), redacted, and true; or false when it holds no
+// secret. The name is context for the value: when it says secret
+// (detect.Detector.SecretName), s is checked as an assignment to it, as
+// detect.Detector.RedactField does; otherwise s is scanned alone.
+func (c *Core) value(path, key, s string) (string, bool) {
+	if s == "" {
+		return s, false
+	}
+	if !c.secretName(path, key) {
+		return c.redact(s)
+	}
+	r := c.det.RedactField(joinPath(path, key), s)
+	return r, r != s
+}
+
+// valueBytes is value for a byte slice: it returns the redaction of b in a
+// new slice and true, or false.
+func (c *Core) valueBytes(path, key string, b []byte) ([]byte, bool) {
+	if !c.secretName(path, key) {
+		return c.redactBytes(b)
+	}
+	s := stringOf(b)
+	if r := c.det.RedactField(joinPath(path, key), s); r != s {
+		return []byte(r), true
+	}
+	return nil, false
+}
+
+// secretName reports whether the name of the field key in the namespace
+// path says secret. The name is built on the stack: a name that does not
+// say secret costs the check alone.
+func (c *Core) secretName(path, key string) bool {
+	if path == "" {
+		return c.det.SecretName(key)
+	}
+	var buf [maxPathBytes]byte
+	b := append(append(append(buf[:0], path...), '.'), key...)
+	return c.det.SecretName(stringOf(b))
+}
+
+// joinPath returns path.key, or key when path is empty, as a new string.
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// appendPath appends key to the namespace path p.
+func appendPath(p []byte, key string) []byte {
+	if len(p) > 0 {
+		p = append(p, '.')
+	}
+	return append(p, key...)
+}
+
+// maxPathBytes is the size of the stack buffers field names are built in;
+// a longer name is built on the heap.
+const maxPathBytes = 128
 
 // key returns k, or RedactedKey when k holds a secret.
 func (c *Core) key(k string) string {
@@ -171,12 +240,17 @@ func (c *Core) redactBinary(b []byte) (string, bool) {
 }
 
 // redactFields returns fields with secrets redacted, copying the slice on the
-// first change only.
-func (c *Core) redactFields(fields []zapcore.Field) []zapcore.Field {
+// first change only, and the namespace path after them. path is the
+// namespace path the fields start in; it is extended in place by each
+// zap.Namespace field (by its key as given, not as printed).
+func (c *Core) redactFields(path []byte, fields []zapcore.Field) ([]zapcore.Field, []byte) {
 	out := fields
 	copied := false
 	for i := range fields {
-		f, changed := c.redactField(fields[i])
+		f, changed := c.redactField(stringOf(path), fields[i])
+		if fields[i].Type == zapcore.NamespaceType {
+			path = appendPath(path, fields[i].Key)
+		}
 		if !changed {
 			continue
 		}
@@ -187,12 +261,12 @@ func (c *Core) redactFields(fields []zapcore.Field) []zapcore.Field {
 		}
 		out[i] = f
 	}
-	return out
+	return out, path
 }
 
-// redactField returns f as it should reach the wrapped core, and whether
-// that differs from f.
-func (c *Core) redactField(f zapcore.Field) (zapcore.Field, bool) {
+// redactField returns f, a field in the namespace path, as it should reach
+// the wrapped core, and whether that differs from f. path is not retained.
+func (c *Core) redactField(path string, f zapcore.Field) (zapcore.Field, bool) {
 	if f.Type == zapcore.SkipType {
 		return f, false
 	}
@@ -201,13 +275,13 @@ func (c *Core) redactField(f zapcore.Field) (zapcore.Field, bool) {
 	keyChanged := f.Key != key
 	switch f.Type {
 	case zapcore.StringType:
-		if s, ok := c.redact(f.String); ok {
+		if s, ok := c.value(path, key, f.String); ok {
 			f.String = s
 			return f, true
 		}
 	case zapcore.ByteStringType:
 		if b, ok := f.Interface.([]byte); ok {
-			if r, changed := c.redactBytes(b); changed {
+			if r, changed := c.valueBytes(path, key, b); changed {
 				f.Interface = r
 				return f, true
 			}
@@ -219,29 +293,36 @@ func (c *Core) redactField(f zapcore.Field) (zapcore.Field, bool) {
 			}
 		}
 	case zapcore.StringerType:
-		return c.stringerField(key, f.Key, f.Interface), true
+		return c.stringerField(path, key, f.Key, f.Interface), true
 	case zapcore.ErrorType:
 		// Rendered by zap's own code (Error, the verbose form, the causes
 		// of an error group, a panic) through an encoder that redacts.
 		orig := f
 		orig.Key = key
-		return zapcore.Field{Key: f.Key, Type: zapcore.InlineMarshalerType, Interface: fieldObject{f: orig, c: c}}, true
+		return zapcore.Field{Key: f.Key, Type: zapcore.InlineMarshalerType,
+			Interface: fieldObject{f: orig, c: c, path: strings.Clone(path)}}, true
 	case zapcore.ReflectType:
-		s, err, changed := c.redactReflected(f.Interface)
+		s, err, changed := c.redactReflected(path, key, f.Interface)
 		switch {
 		case err != nil:
 			return zapcore.Field{Key: c.key(key + "Error"), Type: zapcore.StringType, String: err.Error()}, true
 		case changed:
 			return zapcore.Field{Key: f.Key, Type: zapcore.StringType, String: s}, true
 		}
-	case zapcore.ObjectMarshalerType, zapcore.InlineMarshalerType:
+	case zapcore.ObjectMarshalerType:
 		if m, ok := f.Interface.(zapcore.ObjectMarshaler); ok {
-			f.Interface = redactingObject{m: m, c: c}
+			f.Interface = redactingObject{m: m, c: c, path: joinPath(path, key)}
+			return f, true
+		}
+	case zapcore.InlineMarshalerType:
+		// Its members are added beside the field, in the same namespace.
+		if m, ok := f.Interface.(zapcore.ObjectMarshaler); ok {
+			f.Interface = redactingObject{m: m, c: c, path: strings.Clone(path)}
 			return f, true
 		}
 	case zapcore.ArrayMarshalerType:
 		if m, ok := f.Interface.(zapcore.ArrayMarshaler); ok {
-			f.Interface = redactingArray{m: m, c: c}
+			f.Interface = redactingArray{m: m, c: c, path: strings.Clone(path), key: key}
 			return f, true
 		}
 	}
@@ -249,14 +330,17 @@ func (c *Core) redactField(f zapcore.Field) (zapcore.Field, bool) {
 }
 
 // stringerField calls v's String method once and returns the field zap
-// would have printed for it, redacted: the text under key (printed as
-// redKey), "<nil>" for a nil pointer, or "PANIC=<value>" under key+"Error"
-// when String panics.
-func (c *Core) stringerField(key, redKey string, v any) zapcore.Field {
+// would have printed for it, redacted: the text under key in the namespace
+// path (printed as redKey), "<nil>" for a nil pointer, or "PANIC=<value>"
+// under key+"Error" when String panics.
+func (c *Core) stringerField(path, key, redKey string, v any) zapcore.Field {
 	s, err := callString(v)
 	switch {
 	case err == nil:
-		return zapcore.Field{Key: redKey, Type: zapcore.StringType, String: c.text(s)}
+		if r, ok := c.value(path, key, s); ok {
+			s = r
+		}
+		return zapcore.Field{Key: redKey, Type: zapcore.StringType, String: s}
 	case isNilPointer(v):
 		return zapcore.Field{Key: redKey, Type: zapcore.StringType, String: "<nil>"}
 	default:

@@ -626,3 +626,170 @@ func TestCoreStats(t *testing.T) {
 	zap.New(c).Info("m " + tokens(t, 11, 1)[0])
 	assert.Equal(t, d.Stats(), c.Stats(), "Core.Stats is the detector's")
 }
+
+// memberObject adds one string member, key, to the object it marshals.
+type memberObject struct{ key, value string }
+
+func (o memberObject) MarshalLogObject(enc zapcore.ObjectEncoder) error {
+	enc.AddString(o.key, o.value)
+	return nil
+}
+
+// nestedObject adds its member inside an object of its own, after opening a
+// namespace, and once more as a byte string.
+type nestedObject struct{ ns, key, value string }
+
+func (o nestedObject) MarshalLogObject(enc zapcore.ObjectEncoder) error {
+	enc.OpenNamespace(o.ns)
+	enc.AddByteString(o.key, []byte(o.value))
+	return enc.AddObject("inner", memberObject{o.key, o.value})
+}
+
+// nsObject adds its member after opening a namespace.
+type nsObject struct{ ns, key, value string }
+
+func (o nsObject) MarshalLogObject(enc zapcore.ObjectEncoder) error {
+	enc.OpenNamespace(o.ns)
+	enc.AddString(o.key, o.value)
+	return nil
+}
+
+// fieldSecrets returns values that no pattern finds alone, but that are
+// credentials as the values of secret-named fields: a password and an API
+// key. They are built at run time and never printed.
+func fieldSecrets() (password, apiKey string) {
+	return strings.Join([]string{"Tq7w", "Lz2V", "bK9x"}, ""),
+		strings.Join([]string{"u7Kq2ZpW", "9xLm4vB8", "nR3tYc6D"}, "")
+}
+
+func TestCoreRedactsSecretNamedFields(t *testing.T) {
+	pw, key := fieldSecrets()
+	for _, ek := range encoderKinds {
+		out := encode(ek.new, true, func(c zapcore.Core) {
+			zap.New(c).Info("login", zap.String("password", pw), zap.String("api_key", key))
+		})
+		assert.False(t, leaks(out, pw), "%s: password field printed its value", ek.name)
+		assert.False(t, leaks(out, key), "%s: api_key field printed its value", ek.name)
+		assert.True(t, strings.Contains(out, `"password"`), "%s: the key password is kept", ek.name)
+
+		out = encode(ek.new, true, func(c zapcore.Core) {
+			zap.New(c).Info("login", zap.String("user", pw), zap.String("id", key))
+		})
+		assert.True(t, strings.Contains(out, pw) && strings.Contains(out, key),
+			"%s: fields named user and id were changed", ek.name)
+	}
+}
+
+// TestCoreFieldNames checks each kind of field whose value zap prints as
+// text under names that say secret (the value is redacted) and names that
+// do not (the value is printed as given), in both encoders.
+func TestCoreFieldNames(t *testing.T) {
+	pw, key := fieldSecrets()
+	kinds := []struct {
+		name  string
+		write func(log *zap.Logger, name, value string)
+	}{
+		{"String", func(log *zap.Logger, n, v string) { log.Info("m", zap.String(n, v)) }},
+		{"ByteString", func(log *zap.Logger, n, v string) { log.Info("m", zap.ByteString(n, []byte(v))) }},
+		{"Stringer", func(log *zap.Logger, n, v string) { log.Info("m", zap.Stringer(n, stringer{s: v})) }},
+		{"NamedError", func(log *zap.Logger, n, v string) { log.Info("m", zap.NamedError(n, errors.New(v))) }},
+		{"Reflect", func(log *zap.Logger, n, v string) { log.Info("m", zap.Reflect(n, v)) }},
+		{"Strings", func(log *zap.Logger, n, v string) { log.Info("m", zap.Strings(n, []string{"a", v})) }},
+		{"Namespace", func(log *zap.Logger, n, v string) {
+			log.Info("m", zap.Namespace("db"), zap.String(n, v))
+		}},
+		{"With Namespace", func(log *zap.Logger, n, v string) {
+			log.With(zap.Namespace("db")).With(zap.Namespace("primary")).Info("m", zap.String(n, v))
+		}},
+		{"With", func(log *zap.Logger, n, v string) { log.With(zap.String(n, v)).Info("m") }},
+		{"Object member", func(log *zap.Logger, n, v string) { log.Info("m", zap.Object("db", memberObject{n, v})) }},
+		{"Inline member", func(log *zap.Logger, n, v string) { log.Info("m", zap.Inline(memberObject{n, v})) }},
+		{"nested Object members", func(log *zap.Logger, n, v string) {
+			log.Info("m", zap.Object("cfg", nestedObject{"db", n, v}))
+		}},
+	}
+	names := []struct {
+		name   string
+		secret bool
+	}{
+		{"password", true},
+		{"api_key", true},
+		{"dbPassword", true},
+		{"X-Api-Key", true},
+		{"client_secret", true},
+		{"AUTHORIZATION", true},
+		{"user", false},
+		{"password_length", false},
+		{"token_count", false},
+		{"key_id", false},
+		{"next_page_token", false},
+		{"public_key", false},
+	}
+	for _, k := range kinds {
+		for _, n := range names {
+			for _, v := range []struct{ name, value string }{{"password", pw}, {"api key", key}} {
+				for _, ek := range encoderKinds {
+					out := encode(ek.new, true, func(c zapcore.Core) { k.write(zap.New(c), n.name, v.value) })
+					if n.secret {
+						assert.False(t, leaks(out, v.value), "%s %s %q: the %s value is printed", ek.name, k.name, n.name, v.name)
+					} else {
+						assert.True(t, strings.Contains(out, v.value), "%s %s %q: the %s value is not printed as given", ek.name, k.name, n.name, v.name)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestCoreFieldNamePaths checks that a field's name includes its namespace
+// path and object keys, joined with '.': names given with dots to the
+// detector match only there.
+func TestCoreFieldNamePaths(t *testing.T) {
+	d, err := detect.New(patterns.Default(), detect.WithMatchTimeout(30*time.Second),
+		detect.WithSecretNames("db.pin"), detect.WithPublicNames("debug.password"))
+	require.NoError(t, err)
+	pw, _ := fieldSecrets()
+	cases := []struct {
+		name   string
+		with   []zapcore.Field
+		fields []zapcore.Field
+		secret bool
+	}{
+		{"pin", nil, []zapcore.Field{zap.String("pin", pw)}, false},
+		{"db.pin with With", []zapcore.Field{zap.Namespace("db")}, []zapcore.Field{zap.String("pin", pw)}, true},
+		{"db.pin in With", []zapcore.Field{zap.Namespace("db"), zap.String("pin", pw)}, nil, true},
+		{"app.db.pin with With", []zapcore.Field{zap.Namespace("app")}, []zapcore.Field{zap.Namespace("db"), zap.String("pin", pw)}, true},
+		{"db.pin", nil, []zapcore.Field{zap.Namespace("db"), zap.String("pin", pw)}, true},
+		{"app.db.pin", nil, []zapcore.Field{zap.Namespace("app"), zap.Namespace("db"), zap.String("pin", pw)}, true},
+		{"db.pin in an object", nil, []zapcore.Field{zap.Object("db", memberObject{"pin", pw})}, true},
+		{"db.pin in an inline object", nil, []zapcore.Field{zap.Namespace("db"), zap.Inline(memberObject{"pin", pw})}, true},
+		{"x.db.pin in an object's namespace", nil, []zapcore.Field{zap.Object("x", nsObject{"db", "pin", pw})}, true},
+		{"x.y.pin in objects", nil, []zapcore.Field{zap.Object("x", nsObject{"y", "pin", pw})}, false},
+		{"db.pin in an object in an array", nil, []zapcore.Field{zap.Objects("db", []memberObject{{"pin", pw}})}, true},
+		{"db.pin after the namespace", nil, []zapcore.Field{zap.String("pin", pw), zap.Namespace("db")}, false},
+		{"password", nil, []zapcore.Field{zap.String("password", pw)}, true},
+		{"debug.password", nil, []zapcore.Field{zap.Namespace("debug"), zap.String("password", pw)}, false},
+	}
+	for _, tc := range cases {
+		for _, ek := range encoderKinds {
+			var buf bytes.Buffer
+			inner := zapcore.NewCore(ek.new(testEncoderConfig()), zapcore.AddSync(&buf), zapcore.DebugLevel)
+			zap.New(NewCore(inner, d)).With(tc.with...).Info("m", tc.fields...)
+			got := strings.Contains(buf.String(), pw)
+			assert.Equal(t, !tc.secret, got, "%s %s: value printed", ek.name, tc.name)
+		}
+	}
+}
+
+func TestCoreSecretNamedCleanWriteDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts differ under the race detector")
+	}
+	c := NewCore(zapcore.NewNopCore(), defaultDetector).With([]zapcore.Field{zap.Namespace("app")})
+	fields := []zapcore.Field{
+		zap.String("user", "alice"), zap.Namespace("db"), zap.String("token_count", "12"),
+		zap.ByteString("password_length", []byte("12")), zap.String("host", "db.example.invalid"),
+	}
+	allocs := testing.AllocsPerRun(100, func() { _ = c.Write(zapcore.Entry{Message: "m"}, fields) })
+	assert.Zero(t, allocs, "allocations of Write with names that do not say secret, in namespaces")
+}

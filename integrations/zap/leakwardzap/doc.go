@@ -52,6 +52,32 @@
 // Numbers, booleans, times and durations are passed through. Fields added
 // with With are redacted once, when they are added.
 //
+// # Field names
+//
+// A field's name is context for its value: zap.String("password", v) is
+// redacted when the text password=v would be, though v alone has no shape a
+// pattern knows. The name is the field's key, after the path of the
+// namespaces it is in (zap.Namespace, in With or in the entry, and
+// OpenNamespace inside an object) and of the objects it is a member of
+// (zap.Object, zap.Dict, an element of zap.Objects), joined with '.':
+// zap.Namespace("db") then zap.String("password", v) is db.password, and
+// AddString("password", v) inside zap.Object("db", m) is too. Members of
+// an inline object (zap.Inline) are beside it, without its key. The
+// elements of an array are checked with the array's name.
+//
+// A value whose name says secret (detect.Detector.SecretName: password,
+// api_key, dbPassword, X-Api-Key, AUTHORIZATION, a name given to
+// detect.WithSecretNames, and not password_length or key_id) is checked as
+// detect.Detector.RedactField checks it: scanned alone first, and, when
+// that finds nothing, as an assignment to its name, with the catalog's
+// rules for such values (placeholders, short and empty values are kept).
+// This applies to strings, byte strings, Stringer and error text, the
+// JSON of reflected values (a struct's members are checked by their own
+// names in that JSON, not by the field's) and what object and array
+// marshalers add. A value whose name does not say secret is scanned alone,
+// and the name costs one check that does not allocate. Binary values and
+// numbers are not checked by name.
+//
 // # Where it goes in the chain
 //
 // Core.Check adds the Core itself to the checked entry, so its Write runs

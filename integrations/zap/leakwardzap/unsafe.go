@@ -7,3 +7,9 @@ import "unsafe"
 func bytesOf(s string) []byte {
 	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
+
+// stringOf returns b as a string without copying. The result must not be
+// retained, nor used after b changes.
+func stringOf(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
