@@ -23,7 +23,20 @@
 //
 // Each value, key and name is scanned on its own, not as an exporter
 // prints it: a pattern that needs a nearby keyword (a "password=" before a
-// password) finds a secret only when both are in the same string.
+// password) finds a secret in a free-text string only when both are in it.
+//
+// A string or bytes value in a map (attributes and map bodies) is also
+// known by its name, the keys of the maps it is in joined with '.'
+// (db.password for {"db": {"password": …}}; an element of a slice has the
+// slice's name, and an empty key adds nothing). When the value alone holds
+// no secret and the name says secret (see the detector's SecretName:
+// password, db.password, api_key, X-Api-Key, authorization, session…), the
+// value is checked as the assignment name=value would be in text, with the
+// catalog's rules for such values (placeholders, entropy, length; nothing
+// shorter than 4 bytes). So "db.password" = "Tq7wLz2VbK9x" is masked and
+// counted under the pattern that found it, where "user", "password.hint"
+// or "token_count" with the same value is not. A string body, a name or a
+// message has no name: it is scanned alone.
 //
 // # What is written
 //
@@ -92,7 +105,8 @@
 //
 // # Cost
 //
-// A value, key or name without secrets costs one scan and no allocation. A
+// A value, key or name without secrets costs one scan and no allocation;
+// a value whose name does not say secret costs only the name check more. A
 // value with secrets is scanned once, its masks written from the findings,
 // and is replaced by a new string; a map with a secret key is rebuilt. The processor declares MutatesData, so the collector clones the
 // data for it when a fan-out shares it with other consumers.

@@ -48,13 +48,17 @@ type scratch struct {
 	findings []detect.Finding
 	buf      []byte
 	raw      []byte // the bytes of a bytes value being scanned
-	counts   []patternCount
-	leaked   bool
+	// path is the name of the value being scanned: the keys of the maps
+	// it is in, outermost first, joined with '.' (empty outside a map).
+	path   []byte
+	counts []patternCount
+	leaked bool
 }
 
 func (s *scratch) reset() {
 	s.counts = s.counts[:0]
 	s.leaked = false
+	s.path = s.path[:0]
 }
 
 func (s *scratch) add(id string) {
@@ -215,19 +219,28 @@ func (r *redactor) annotate(s *scratch, m pcommon.Map) {
 	}
 }
 
-// mapEntries redacts the keys and values of m, values at any depth. A key
-// that holds a secret is replaced by KeyPlaceholder (see keyed); since
+// mapEntries redacts the keys and values of m, values at any depth. Each
+// value is checked with its key path as its name (see redactField). A key
+// that holds a secret is replaced by KeyPlaceholder (see rekey); since
 // pcommon.Map cannot rename a key, m is then rebuilt in the same order.
 func (r *redactor) mapEntries(s *scratch, m pcommon.Map) {
 	var secretKeys []int // indexes of the keys that hold a secret, in order
 	i := 0
+	n := len(s.path)
 	for k, v := range m.All() {
 		if k != "" {
 			if _, ok := r.redact(s, bytesOf(k)); ok {
 				secretKeys = append(secretKeys, i)
 			}
+			// An empty key adds nothing to the path: its value is named
+			// by the keys around it.
+			if n > 0 {
+				s.path = append(s.path, '.')
+			}
+			s.path = append(s.path, k...)
 		}
 		r.value(s, v)
+		s.path = s.path[:n]
 		i++
 	}
 	if len(secretKeys) > 0 {
@@ -274,12 +287,14 @@ func rekey(m pcommon.Map, secret []int) {
 }
 
 // value redacts v in place: strings directly, bytes as the text exporters
-// print (see below), maps (keys included) and slices at any depth.
+// print (see below), maps (keys included) and slices at any depth. Strings
+// and bytes are checked with s.path as their name; the elements of a slice
+// have the slice's name.
 func (r *redactor) value(s *scratch, v pcommon.Value) {
 	switch v.Type() {
 	case pcommon.ValueTypeStr:
 		if in := v.Str(); in != "" {
-			if out, ok := r.redact(s, bytesOf(in)); ok {
+			if out, ok := r.redactField(s, bytesOf(in)); ok {
 				v.SetStr(string(out))
 			}
 		}
@@ -296,7 +311,7 @@ func (r *redactor) value(s *scratch, v pcommon.Value) {
 		for _, b := range bs.All() {
 			s.raw = append(s.raw, b)
 		}
-		if out, ok := r.redact(s, s.raw); ok {
+		if out, ok := r.redactField(s, s.raw); ok {
 			v.SetStr(strings.ToValidUTF8(string(out), "\uFFFD"))
 		}
 	case pcommon.ValueTypeMap:
@@ -320,6 +335,30 @@ func (r *redactor) redact(s *scratch, src []byte) ([]byte, bool) {
 		return s.buf, !bytes.Equal(s.buf, src)
 	}
 	s.findings = r.det.AppendScan(s.findings[:0], src)
+	return r.mask(s, src)
+}
+
+// redactField is redact for a value named s.path, a structured field: when
+// the name says secret (detect.Detector.SecretName), the value is checked
+// with it (AppendScanField), so that "db.password" = "Tq7wLz2VbK9x" is
+// masked where "user" with the same value is not. Other names cost only
+// the SecretName check.
+func (r *redactor) redactField(s *scratch, src []byte) ([]byte, bool) {
+	if len(s.path) == 0 {
+		return r.redact(s, src)
+	}
+	name := stringOf(s.path)
+	if !r.det.SecretName(name) {
+		return r.redact(s, src)
+	}
+	s.findings = r.det.AppendScanField(s.findings[:0], name, src)
+	return r.mask(s, src)
+}
+
+// mask tallies s.findings, the findings in src, checks them against the
+// store, and returns the redaction of src in s.buf and true, or false when
+// there are none.
+func (r *redactor) mask(s *scratch, src []byte) ([]byte, bool) {
 	if len(s.findings) == 0 {
 		return nil, false
 	}

@@ -734,3 +734,212 @@ func TestStats(t *testing.T) {
 		"leakward.redacted.total":              int64(2),
 	}, m.AsRaw(), "undecided regions are counted under their id")
 }
+
+// plainValues returns n random values of size letters and digits (each with
+// an upper-case letter, a lower-case letter and a digit) that the detector
+// does not find on their own: secrets only by their field's name.
+func plainValues(t *testing.T, seed uint64, n, size int) []string {
+	t.Helper()
+	s, err := testConfig().resolve()
+	require.NoError(t, err)
+	const alnum = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+	r := rand.New(rand.NewPCG(seed, 11))
+	out := make([]string, n)
+	for i := range out {
+		b := make([]byte, size)
+		for j := range b {
+			b[j] = alnum[r.IntN(len(alnum))]
+		}
+		b[0], b[1], b[2] = 'A'+byte(r.IntN(26)), 'a'+byte(r.IntN(26)), '2'+byte(r.IntN(8))
+		require.Empty(t, s.det.AppendScan(nil, b), "plain value %d of %d bytes is found on its own", i, size)
+		out[i] = string(b)
+	}
+	return out
+}
+
+// TestSecretNamedAttributes checks that an attribute whose name says secret
+// is masked by its name, and that other names leave the same value alone,
+// with the summary on and off.
+func TestSecretNamedAttributes(t *testing.T) {
+	short := plainValues(t, 30, 1, 12)[0]
+	long := plainValues(t, 31, 1, 24)[0]
+	tests := []struct {
+		name  string
+		value string
+		want  bool // masked
+	}{
+		{"password", short, true},
+		{"db.password", short, true},
+		{"dbPassword", short, true},
+		{"AUTHORIZATION", short, true},
+		{"client_secret", short, true},
+		{"http.request.header.cookie", short, true},
+		{"api_key", long, true},
+		{"X-Api-Key", long, true},
+		{"user", short, false},
+		{"db.user", short, false},
+		{"user", long, false},
+		{"token_count", short, false},
+		{"password_length", short, false},
+		{"key_id", short, false},
+		{"session_id", short, false},
+		{"public_key", long, false},
+		{"password.hint", short, false},
+		{"password", "abc", false}, // too short to be masked by its name
+	}
+	summaryOff := testConfig()
+	summaryOff.Summary.Enabled = false
+	for _, cfg := range []struct {
+		name string
+		c    *Config
+	}{{"summary", testConfig()}, {"nosummary", summaryOff}} {
+		p, sink := newLogs(t, cfg.c)
+		for i, tt := range tests {
+			ld := plog.NewLogs()
+			ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Attributes().PutStr(tt.name, tt.value)
+			require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+			attrs := sink.AllLogs()[i].ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes()
+			v, ok := attrs.Get(tt.name)
+			require.True(t, ok, "%s: attribute %q is kept", cfg.name, tt.name)
+			got := v.Str()
+			if !tt.want {
+				assert.True(t, got == tt.value, "%s: attribute %q is changed", cfg.name, tt.name)
+				assert.Equal(t, 1, attrs.Len(), "%s: attribute %q: no summary", cfg.name, tt.name)
+				continue
+			}
+			assert.False(t, strings.Contains(got, tt.value), "%s: attribute %q still holds its value", cfg.name, tt.name)
+			assert.True(t, strings.HasPrefix(got, "[REDACTED:"), "%s: attribute %q is not masked", cfg.name, tt.name)
+			if cfg.c.Summary.Enabled {
+				total, _ := attrs.Get("leakward.redacted.total")
+				assert.Equal(t, int64(1), total.Int(), "%s: attribute %q: summary total", cfg.name, tt.name)
+			} else {
+				assert.Equal(t, 1, attrs.Len(), "%s: attribute %q: no summary", cfg.name, tt.name)
+			}
+		}
+	}
+}
+
+// summaryOf returns the summary attributes of m.
+func summaryOf(m pcommon.Map) map[string]int64 {
+	out := map[string]int64{}
+	for k, v := range m.All() {
+		if strings.HasPrefix(k, DefaultSummaryPrefix) {
+			out[k] = v.Int()
+		}
+	}
+	return out
+}
+
+// wantSummary returns the summary attributes the detector's findings in
+// the named values give: counts by pattern id, and the total.
+func wantSummary(t *testing.T, named [][2]string) map[string]int64 {
+	t.Helper()
+	s, err := testConfig().resolve()
+	require.NoError(t, err)
+	out := map[string]int64{}
+	var total int64
+	for _, nv := range named {
+		fs := s.det.AppendScanField(nil, nv[0], []byte(nv[1]))
+		require.NotEmpty(t, fs, "the detector finds the value of %q", nv[0])
+		for _, f := range fs {
+			out[DefaultSummaryPrefix+"."+f.PatternID]++
+			total++
+		}
+	}
+	out[DefaultSummaryPrefix+".total"] = total
+	return out
+}
+
+// TestSecretNamedNested checks names made of key paths: nested maps in
+// bodies and attributes (parent.child), slices (the parent's name), bytes,
+// and scope and resource attributes, with the summary counted by pattern.
+func TestSecretNamedNested(t *testing.T) {
+	pw := plainValues(t, 32, 10, 14)
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	ra := rl.Resource().Attributes()
+	ra.PutStr("service.name", "checkout")
+	ra.PutStr("db.password", pw[0])
+	ra.PutStr("db.user", pw[1])
+	sl := rl.ScopeLogs().AppendEmpty()
+	sl.Scope().Attributes().PutStr("client_secret", pw[2])
+	lr := sl.LogRecords().AppendEmpty()
+	b := lr.Body().SetEmptyMap()
+	b.PutEmptyMap("credentials").PutStr("password", pw[3])
+	b.PutStr("user", pw[1])
+	tokens := b.PutEmptySlice("tokens")
+	tokens.AppendEmpty().SetStr(pw[4])
+	tokens.AppendEmpty().SetStr(pw[5])
+	b.PutEmptyMap("password").PutStr("hint", pw[1])
+	b.PutEmptyBytes("secret").FromRaw([]byte(pw[6]))
+	b.PutEmptyMap("auth").PutEmptyMap("").PutStr("token", pw[7])
+	lr.Attributes().PutEmptyMap("db").PutStr("password", pw[8])
+	lr.Attributes().PutEmptyMap("db").PutStr("user", pw[1]) // replaces the map above
+	lr.Attributes().PutEmptyMap("conn").PutStr("password", pw[9])
+
+	p, sink := newLogs(t, testConfig())
+	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+	got := sink.AllLogs()[0]
+	printed := printedLogs(t, got)
+	for i, v := range pw {
+		if i == 1 {
+			assert.True(t, bytes.Contains(printed, []byte(v)), "the value of the non-secret names is kept")
+			continue
+		}
+		assert.False(t, bytes.Contains(printed, []byte(v)), "nested: value %d is printed", i)
+	}
+
+	grl := got.ResourceLogs().At(0)
+	assert.Equal(t, wantSummary(t, [][2]string{{"db.password", pw[0]}}), summaryOf(grl.Resource().Attributes()), "resource summary")
+	gsl := grl.ScopeLogs().At(0)
+	assert.Equal(t, wantSummary(t, [][2]string{{"client_secret", pw[2]}}), summaryOf(gsl.Scope().Attributes()), "scope summary")
+	glr := gsl.LogRecords().At(0)
+	assert.Equal(t, wantSummary(t, [][2]string{
+		{"credentials.password", pw[3]}, {"tokens", pw[4]}, {"tokens", pw[5]}, {"secret", pw[6]},
+		{"auth.token", pw[7]}, {"conn.password", pw[9]},
+	}), summaryOf(glr.Attributes()), "record summary: body and attributes")
+
+	raw := glr.Body().Map().AsRaw()
+	assert.Equal(t, pcommon.ValueTypeStr, mustGet(t, glr.Body().Map(), "secret").Type(), "bytes masked by name become text")
+	hint, _ := raw["password"].(map[string]any)
+	assert.True(t, hint["hint"] == pw[1], "password.hint is not a secret name: its value is kept")
+	assert.True(t, raw["user"] == pw[1], "user is not a secret name: its value is kept")
+}
+
+func mustGet(t *testing.T, m pcommon.Map, k string) pcommon.Value {
+	t.Helper()
+	v, ok := m.Get(k)
+	require.True(t, ok, "key %q", k)
+	return v
+}
+
+// TestSecretNamedTraces checks secret names in span, event, link, scope and
+// resource attributes.
+func TestSecretNamedTraces(t *testing.T) {
+	pw := plainValues(t, 33, 6, 16)
+	td := ptrace.NewTraces()
+	rs := td.ResourceSpans().AppendEmpty()
+	rs.Resource().Attributes().PutStr("deploy.token", pw[0])
+	ss := rs.ScopeSpans().AppendEmpty()
+	ss.Scope().Attributes().PutStr("signing_key", pw[1])
+	sp := ss.Spans().AppendEmpty()
+	sp.Attributes().PutStr("db.password", pw[2])
+	sp.Attributes().PutStr("db.user", "alice")
+	sp.Events().AppendEmpty().Attributes().PutStr("session", pw[3])
+	sp.Links().AppendEmpty().Attributes().PutEmptyMap("peer").PutStr("passwd", pw[4])
+	sp.Events().AppendEmpty().Attributes().PutStr("note", pw[5])
+
+	p, sink := newTraces(t, testConfig())
+	require.NoError(t, p.ConsumeTraces(context.Background(), td))
+	got := sink.AllTraces()[0]
+	printed := printedTraces(t, got)
+	assertNotPrinted(t, "traces by name", printed, pw[:5])
+	assert.True(t, bytes.Contains(printed, []byte(pw[5])), "a value under a non-secret name is kept")
+
+	grs := got.ResourceSpans().At(0)
+	assert.Equal(t, wantSummary(t, [][2]string{{"deploy.token", pw[0]}}), summaryOf(grs.Resource().Attributes()), "resource summary")
+	gss := grs.ScopeSpans().At(0)
+	assert.Equal(t, wantSummary(t, [][2]string{{"signing_key", pw[1]}}), summaryOf(gss.Scope().Attributes()), "scope summary")
+	assert.Equal(t, wantSummary(t, [][2]string{{"db.password", pw[2]}, {"session", pw[3]}, {"peer.passwd", pw[4]}}),
+		summaryOf(gss.Spans().At(0).Attributes()), "span summary: span, event and link")
+}

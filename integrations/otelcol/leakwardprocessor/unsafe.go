@@ -7,3 +7,10 @@ import "unsafe"
 func bytesOf(s string) []byte {
 	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
+
+// stringOf returns b as a string without copying. The result must not be
+// used after b is modified, and must not be retained: the detector's
+// SecretName and AppendScanField do not retain a name.
+func stringOf(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
