@@ -14,10 +14,17 @@
 //
 // check answers "leaked" or "not leaked" for each line of standard input.
 // It never prints a key: it shows a preview of at most its first 4
-// characters (fewer for short keys) and its length.
+// characters (fewer for short keys) and its length. Like grep, its exit
+// status can gate a pipeline: 0 when no key checked is known leaked, 1
+// when at least one is, 2 on an error (even after some keys were found
+// leaked).
 //
 // info prints a store file's header and verifies its checksum; it needs no
 // pepper.
+//
+// build and info exit 0 on success, 1 on failure. Every command exits 2
+// for a command-line error and 0 for -h; "leakstore -h" (or -help,
+// --help, help) prints the usage and exits 0.
 package main
 
 import (
@@ -46,21 +53,34 @@ const usage = `usage:
   leakstore build -o out.lwl [-n count] [-p rate] [-digests] [-source label] [-pepper-file f] [-overfill] [file ...]
   leakstore check [-digests] [-pepper-file f] store.lwl < keys
   leakstore info store.lwl
+
+check exits 0 when no key is known leaked, 1 when at least one is, 2 on error.
+build and info exit 0 on success, 1 on failure, 2 on a command-line error.
 `
 
-// run executes one command and returns the exit status: 0 success, 1
-// failure, 2 usage error.
+// run executes one command and returns the exit status: 0 success (or
+// -h), 1 failure (for check: a key is known leaked), 2 usage error (for
+// check: any error).
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, progress bool) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
 	var err error
+	failure := 1 // the exit status of an error that is not a usage error
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stderr, usage)
+		return 0
 	case "build":
 		err = build(args[1:], stdin, stdout, stderr, progress)
 	case "check":
-		err = check(args[1:], stdin, stdout, stderr)
+		var leaked bool
+		leaked, err = check(args[1:], stdin, stdout, stderr)
+		if err == nil && leaked {
+			return 1
+		}
+		failure = 2 // 1 means a leaked key, as grep's 0 and 1 tell a match
 	case "info":
 		err = info(args[1:], stdout, stderr)
 	default:
@@ -69,7 +89,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, progress bool
 	}
 	var ue usageError
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ue):
 		if ue.msg != "" {
@@ -78,7 +98,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, progress bool
 		return 2
 	default:
 		fmt.Fprintf(stderr, "leakstore %s: %v\n", args[0], err)
-		return 1
+		return failure
+	}
+}
+
+// parse parses args with fs. It returns flag.ErrHelp for -h, and a
+// usageError (already reported by the flag package) for any other error.
+func parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		return err
+	default:
+		return usageError{}
 	}
 }
 
@@ -141,8 +175,8 @@ func build(args []string, stdin io.Reader, stdout, stderr io.Writer, progress bo
 	source := fs.String("source", "", "free-text source `label` recorded in the file")
 	pepperFile := fs.String("pepper-file", "", "`file` holding a secret pepper (HMAC-SHA256 store)")
 	overfill := fs.Bool("overfill", false, "with -n, keep adding past capacity instead of failing")
-	if err := fs.Parse(args); err != nil {
-		return usageError{}
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	if *out == "" {
 		return usageError{"-o is required"}
@@ -248,28 +282,28 @@ func preview(key []byte) string {
 	return fmt.Sprintf("%q…(%d bytes)", key[:n], len(key))
 }
 
-func check(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+// check reports whether any key of stdin is known leaked.
+func check(args []string, stdin io.Reader, stdout, stderr io.Writer) (anyLeaked bool, err error) {
 	fs := newFlags("check", stderr)
 	digests := fs.Bool("digests", false, "input lines are hex SHA-256 digests, not keys")
 	pepperFile := fs.String("pepper-file", "", "`file` holding the store's pepper")
-	if err := fs.Parse(args); err != nil {
-		return usageError{}
+	if err := parse(fs, args); err != nil {
+		return false, err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"want one store file"}
+		return false, usageError{"want one store file"}
 	}
 	pepper, err := readPepper(*pepperFile)
 	if err != nil {
-		return err
+		return false, err
 	}
 	s, err := leakstore.ReadFile(fs.Arg(0), &leakstore.ReadOptions{Pepper: pepper})
 	if err != nil {
-		return err
+		return false, err
 	}
 	w := bufio.NewWriter(stdout)
-	defer w.Flush()
 	ctx := context.Background()
-	return lines(stdin, func(line []byte, lineNo int) error {
+	err = lines(stdin, func(line []byte, lineNo int) error {
 		var leaked bool
 		if *digests {
 			d, err := leakstore.ParseDigest(line)
@@ -289,16 +323,21 @@ func check(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		verdict := "not leaked"
 		if leaked {
 			verdict = "leaked"
+			anyLeaked = true
 		}
 		_, err := fmt.Fprintf(w, "line %d %s: %s\n", lineNo, preview(line), verdict)
 		return err
 	})
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return anyLeaked, err
 }
 
 func info(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("info", stderr)
-	if err := fs.Parse(args); err != nil {
-		return usageError{}
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{"want one store file"}

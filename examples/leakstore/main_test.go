@@ -58,7 +58,7 @@ func TestBuildCheckInfo(t *testing.T) {
 	assert.Contains(t, r.stdout, "estimated false-positive rate", "build summary")
 
 	r = runCmd(keys(998, 1003), "check", store)
-	require.Equal(t, 0, r.code, "check: stderr %q", r.stderr)
+	require.Equal(t, 1, r.code, "check with leaked keys: stderr %q", r.stderr)
 	got := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, got, 5, "check output lines")
 	for i, line := range got {
@@ -97,14 +97,14 @@ func TestBuildDigestsFilesPepper(t *testing.T) {
 
 	// Keys whose digests were in the feed are found by plaintext.
 	r = runCmd(keys(499, 501), "check", "-pepper-file", pepperFile, store)
-	require.Equal(t, 0, r.code, "check: stderr %q", r.stderr)
+	require.Equal(t, 1, r.code, "check with a leaked key: stderr %q", r.stderr)
 	assert.Regexp(t, `^line 1 .*: leaked\nline 2 .*: not leaked\n$`, r.stdout, "check by key")
 
 	r = runCmd(hexDigests(0, 1), "check", "-digests", "-pepper-file", pepperFile, store)
 	assert.Regexp(t, `: leaked\n$`, r.stdout, "check by digest")
 
 	r = runCmd(keys(0, 1), "check", store)
-	assert.Equal(t, 1, r.code, "check without the pepper")
+	assert.Equal(t, 2, r.code, "check without the pepper")
 	assert.Contains(t, r.stderr, "pepper", "check without the pepper")
 
 	r = runCmd("", "info", store)
@@ -130,7 +130,8 @@ func TestErrors(t *testing.T) {
 		{"bad digest", "abc\n", []string{"build", "-o", store, "-digests"}, 1, "line 1: leakstore: invalid digest"},
 		{"missing input", "", []string{"build", "-o", store, filepath.Join(dir, "nope")}, 1, "no such file"},
 		{"check no store", "", []string{"check"}, 2, "want one store file"},
-		{"check missing store", "", []string{"check", filepath.Join(dir, "nope")}, 1, "no such file"},
+		{"check missing store", "", []string{"check", filepath.Join(dir, "nope")}, 2, "no such file"},
+		{"check bad flag", "", []string{"check", "-zzz"}, 2, "flag provided but not defined"},
 		{"info missing", "", []string{"info", filepath.Join(dir, "nope")}, 1, "no such file"},
 	}
 	for _, tt := range tests {
@@ -149,10 +150,71 @@ func TestErrors(t *testing.T) {
 	require.NoError(t, err)
 	b[len(b)/2] ^= 1
 	require.NoError(t, os.WriteFile(store, b, 0o600))
-	for _, cmd := range []string{"check", "info"} {
-		r = runCmd("", cmd, store)
-		assert.Equal(t, 1, r.code, "%s of a corrupt store", cmd)
-		assert.Contains(t, r.stderr, "checksum mismatch", "%s of a corrupt store", cmd)
+	for _, tt := range []struct {
+		cmd  string
+		want int
+	}{{"check", 2}, {"info", 1}} {
+		r = runCmd("", tt.cmd, store)
+		assert.Equal(t, tt.want, r.code, "%s of a corrupt store", tt.cmd)
+		assert.Contains(t, r.stderr, "checksum mismatch", "%s of a corrupt store", tt.cmd)
+	}
+}
+
+// TestCheckExitStatus: like grep, check exits 0 when no key is known
+// leaked, 1 when at least one is, and 2 on an error, even after a leaked
+// key was printed.
+func TestCheckExitStatus(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "s.lwl")
+	r := runCmd(keys(0, 100), "build", "-o", store)
+	require.Equal(t, 0, r.code, "build: stderr %q", r.stderr)
+	long := strings.Repeat("x", 2<<20) + "\n" // longer than a line may be
+
+	tests := []struct {
+		name      string
+		stdin     string
+		args      []string
+		want      int
+		wantLines int // verdict lines on stdout
+	}{
+		{"none leaked", keys(100, 105), []string{"check", store}, 0, 5},
+		{"no input", "", []string{"check", store}, 0, 0},
+		{"one leaked", keys(99, 103), []string{"check", store}, 1, 4},
+		{"all leaked", keys(0, 3), []string{"check", store}, 1, 3},
+		{"leaked by digest", hexDigests(5, 6), []string{"check", "-digests", store}, 1, 1},
+		{"not leaked by digest", hexDigests(200, 201), []string{"check", "-digests", store}, 0, 1},
+		{"error after a leaked key", hexDigests(0, 1) + "zz\n", []string{"check", "-digests", store}, 2, 1},
+		{"leaked, then a line too long", keys(0, 1) + long, []string{"check", store}, 2, 1},
+		{"missing store", keys(0, 1), []string{"check", filepath.Join(dir, "nope")}, 2, 0},
+		{"no store argument", keys(0, 1), []string{"check"}, 2, 0},
+		{"bad flag", keys(0, 1), []string{"check", "-zzz", store}, 2, 0},
+	}
+	for _, tt := range tests {
+		r := runCmd(tt.stdin, tt.args...)
+		assert.Equal(t, tt.want, r.code, "%s: exit status (stderr %q)", tt.name, r.stderr)
+		assert.Equal(t, tt.wantLines, strings.Count(r.stdout, "\n"), "%s: verdict lines", tt.name)
+		assert.False(t, strings.Contains(r.stdout+r.stderr, "lwtest_"), "%s: output must not echo a key", tt.name)
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	tests := []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"-h"}, "usage:\n  leakstore build"},
+		{[]string{"-help"}, "usage:\n  leakstore build"},
+		{[]string{"--help"}, "usage:\n  leakstore build"},
+		{[]string{"help"}, "check exits 0 when no key is known leaked, 1 when at least one is, 2 on error"},
+		{[]string{"build", "-h"}, "Usage of leakstore build"},
+		{[]string{"check", "-help"}, "Usage of leakstore check"},
+		{[]string{"info", "--help"}, "Usage of leakstore info"},
+	}
+	for _, tt := range tests {
+		r := runCmd("", tt.args...)
+		assert.Equal(t, 0, r.code, "%q: exit status (stderr %q)", tt.args, r.stderr)
+		assert.Contains(t, r.stderr, tt.wantErr, "%q: usage on stderr", tt.args)
+		assert.Empty(t, r.stdout, "%q: stdout", tt.args)
 	}
 }
 

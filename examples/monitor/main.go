@@ -12,6 +12,9 @@
 // or a leak notice {"time":…,"key":…,"leaked":true}. "key" is the KeyID of
 // the key (monitor.Fingerprint), never the key itself; "scenario" is an
 // optional label, counted in the summary ("" or "benign" for normal use).
+//
+// The exit status is 0 on success and for -h, 1 when the file cannot be
+// read or a line is malformed, and 2 for a command-line error.
 package main
 
 import (
@@ -20,6 +23,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/netip"
@@ -48,20 +52,46 @@ type line struct {
 type tally struct{ events, alerts, firstAlertAt int }
 
 func main() {
+	os.Exit(cli(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// cli runs the command line and returns the exit status: 0 for success
+// and for -h (usage on stderr, as the flag package writes it), 1 for an
+// error reading or replaying the events, 2 for a command-line error.
+func cli(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("monitor", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: monitor [events.jsonl]")
+		fmt.Fprintln(stderr, "Without a file, replays an embedded sample.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2 // reported by the flag package
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintf(stderr, "monitor: want at most one file, got %d arguments\n", fs.NArg())
+		fs.Usage()
+		return 2
+	}
 	in := io.Reader(bytes.NewReader(sample))
-	if len(os.Args) > 1 {
-		f, err := os.Open(os.Args[1])
+	if fs.NArg() == 1 {
+		f, err := os.Open(fs.Arg(0))
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+			fmt.Fprintln(stderr, err)
+			return 1
 		}
 		defer f.Close()
 		in = f
 	}
-	if err := run(in, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	if err := run(in, stdout); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
 	}
+	return 0
 }
 
 func run(in io.Reader, out io.Writer) error {

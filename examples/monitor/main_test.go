@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -44,6 +45,35 @@ func TestSample(t *testing.T) {
 func TestRunErrors(t *testing.T) {
 	err := run(strings.NewReader("{\"time\":\"2026-03-01T00:00:00Z\",\"key\":\"zz\"}\n"), &bytes.Buffer{})
 	assert.EqualError(t, err, "line 1: monitor: key id has 2 hex digits, want 32")
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.jsonl")
+	require.NoError(t, os.WriteFile(bad, []byte("{\"time\":\"2026-03-01T00:00:00Z\",\"key\":\"zz\"}\n"), 0o600))
+	tests := []struct {
+		name    string
+		args    []string
+		want    int
+		wantOut string // on stdout
+		wantErr string // on stderr
+	}{
+		{"-h", []string{"-h"}, 0, "", "usage: monitor [events.jsonl]"},
+		{"-help", []string{"-help"}, 0, "", "usage: monitor"},
+		{"--help", []string{"--help"}, 0, "", "usage: monitor"},
+		{"sample", nil, 0, "scenario", ""},
+		{"bad flag", []string{"-zzz"}, 2, "", "flag provided but not defined"},
+		{"two files", []string{"a.jsonl", "b.jsonl"}, 2, "", "monitor: want at most one file, got 2 arguments"},
+		{"missing file", []string{filepath.Join(dir, "nope.jsonl")}, 1, "", "no such file"},
+		{"malformed line", []string{bad}, 1, "", "line 1: monitor: key id has 2 hex digits"},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		got := cli(tt.args, &out, &errOut)
+		assert.Equal(t, tt.want, got, "%s: exit status (stderr %q)", tt.name, errOut.String())
+		assert.Contains(t, out.String(), tt.wantOut, "%s: stdout", tt.name)
+		assert.Contains(t, errOut.String(), tt.wantErr, "%s: stderr", tt.name)
+	}
 }
 
 type rec struct {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -60,4 +61,55 @@ func TestFilesStdinAndMasks(t *testing.T) {
 	assert.ErrorContains(t, err, `unknown -mask "bogus"`)
 	err = run([]string{filepath.Join(dir, "missing.log")}, nil, &bytes.Buffer{}, &bytes.Buffer{})
 	assert.Error(t, err)
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Setenv("LEAKWARD_HMAC_KEY", "")
+	tests := []struct {
+		name    string
+		args    []string
+		want    int
+		wantErr string // on stderr
+	}{
+		{"-h", []string{"-h"}, 0, "Usage of redact"},
+		{"-help", []string{"-help"}, 0, "Usage of redact"},
+		{"--help", []string{"--help"}, 0, "Usage of redact"},
+		{"success", []string{"-q", "-sample"}, 0, ""},
+		{"bad flag", []string{"-zzz"}, 2, "flag provided but not defined"},
+		{"bad mask", []string{"-mask", "bogus"}, 2, `redact: unknown -mask "bogus"`},
+		{"hmac without key", []string{"-mask", "hmac"}, 2, "redact: -mask hmac needs the key"},
+		{"missing file", []string{filepath.Join(t.TempDir(), "missing.log")}, 1, "redact: open"},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		got := exitCode(run(tt.args, bytes.NewReader(nil), &out, &errOut), &errOut)
+		assert.Equal(t, tt.want, got, "%s: exit status (stderr %q)", tt.name, errOut.String())
+		assert.Contains(t, errOut.String(), tt.wantErr, "%s: stderr", tt.name)
+		if tt.want == 0 && tt.wantErr != "" {
+			assert.Empty(t, out.String(), "%s: usage goes to stderr, not the redacted output", tt.name)
+		}
+	}
+}
+
+func TestSummaryLabelsThroughput(t *testing.T) {
+	var errOut bytes.Buffer
+	require.NoError(t, run([]string{"-sample"}, nil, &bytes.Buffer{}, &errOut))
+	first, _, _ := strings.Cut(errOut.String(), "\n")
+	assert.Regexp(t, `^redact: 160 lines, 17680 bytes, \d+ findings, redaction \d+\.\d MB/s \(\S+, start-up excluded\)$`, first, "summary line")
+
+	// -q: no summary at all.
+	errOut.Reset()
+	require.NoError(t, run([]string{"-q", "-sample"}, nil, &bytes.Buffer{}, &errOut))
+	assert.Empty(t, errOut.String(), "-q summary")
+}
+
+func TestTimedWriterPassesBytesOn(t *testing.T) {
+	var spent time.Duration
+	var dst bytes.Buffer
+	tw := timedWriter{&dst, &spent}
+	n, err := tw.Write([]byte("abc"))
+	require.NoError(t, err)
+	assert.Equal(t, 3, n, "bytes written")
+	assert.Equal(t, "abc", dst.String(), "bytes passed on")
+	assert.GreaterOrEqual(t, spent, time.Duration(0), "time spent is never negative")
 }

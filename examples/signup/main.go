@@ -34,6 +34,10 @@
 // The service never logs a key or echoes one back: each request logs its
 // outcome (status, pattern id, rejection code, checks, store error,
 // duration) and errors name byte offsets, never content.
+//
+// The exit status is 0 after a clean shutdown (SIGINT or SIGTERM) and for
+// -h, 1 when the store does not load or the server fails, and 2 for a
+// command-line error.
 package main
 
 import (
@@ -65,9 +69,31 @@ const defaultMaxBody = 8 << 10
 
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(os.Args[1:], log); err != nil {
-		fmt.Fprintln(os.Stderr, "signup:", err)
-		os.Exit(1)
+	os.Exit(exitCode(run(os.Args[1:], os.Stderr, log), os.Stderr))
+}
+
+// usageError is a command-line error: exit status 2. An empty message
+// means the flag package has already reported it.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// exitCode reports err on stderr and returns the exit status: 0 for
+// success and for -h (flag.ErrHelp), 2 for a command-line error, 1 for
+// any other error.
+func exitCode(err error, stderr io.Writer) int {
+	var ue usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		if ue.msg != "" {
+			fmt.Fprintln(stderr, "signup:", ue.msg)
+		}
+		return 2
+	default:
+		fmt.Fprintln(stderr, "signup:", err)
+		return 1
 	}
 }
 
@@ -83,9 +109,12 @@ type config struct {
 	maxBody    int64
 }
 
-func parseFlags(args []string) (config, error) {
+// parseFlags parses the command line; the flag package writes its usage
+// and errors to stderr. Errors other than flag.ErrHelp are usageErrors.
+func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("signup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`address` to listen on")
 	fs.StringVar(&c.storePath, "store", "", "known-leaked key store `file` built by examples/leakstore (or -no-store)")
 	fs.StringVar(&c.pepperPath, "pepper-file", "", "`file` holding the store's pepper, if it was built with one")
@@ -95,24 +124,27 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&c.allowTest, "allow-test", false, "accept test and sandbox keys")
 	fs.Int64Var(&c.maxBody, "max-body", defaultMaxBody, "request body limit in `bytes`")
 	if err := fs.Parse(args); err != nil {
-		return c, err
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, usageError{} // reported by the flag package
 	}
 	if fs.NArg() > 0 {
 		// Not quoted: a key pasted on the command line by mistake.
-		return c, fmt.Errorf("unexpected arguments: %d after the flags", fs.NArg())
+		return c, usageError{fmt.Sprintf("unexpected arguments: %d after the flags", fs.NArg())}
 	}
 	switch {
 	case c.storePath == "" && !c.noStore:
-		return c, errors.New("-store is required; pass -no-store to run without the leak check")
+		return c, usageError{"-store is required; pass -no-store to run without the leak check"}
 	case c.storePath != "" && c.noStore:
-		return c, errors.New("-store and -no-store exclude each other")
+		return c, usageError{"-store and -no-store exclude each other"}
 	case c.storePath == "" && c.pepperPath != "":
-		return c, errors.New("-pepper-file needs -store")
+		return c, usageError{"-pepper-file needs -store"}
 	case c.storePath == "" && c.failOpen:
-		return c, errors.New("-store-fail-open needs -store")
+		return c, usageError{"-store-fail-open needs -store"}
 	}
 	if c.maxBody < 16 {
-		return c, fmt.Errorf("-max-body %d is too small", c.maxBody)
+		return c, usageError{fmt.Sprintf("-max-body %d is too small", c.maxBody)}
 	}
 	for _, t := range strings.Split(*types, ",") {
 		if t = strings.TrimSpace(t); t != "" {
@@ -122,8 +154,8 @@ func parseFlags(args []string) (config, error) {
 	return c, nil
 }
 
-func run(args []string, log *slog.Logger) error {
-	c, err := parseFlags(args)
+func run(args []string, stderr io.Writer, log *slog.Logger) error {
+	c, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
 	}
@@ -172,7 +204,7 @@ func buildChecker(ps []patterns.Pattern, c config) (*score.Checker, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("-types: %s is not a pattern that recognises a bare key", describeID(i, t))
+			return nil, usageError{fmt.Sprintf("-types: %s is not a pattern that recognises a bare key", describeID(i, t))}
 		}
 	}
 	d, err := detect.New(ps, detect.WithDecodeDepth(0))

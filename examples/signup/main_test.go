@@ -287,13 +287,13 @@ func TestBuildChecker(t *testing.T) {
 }
 
 func TestParseFlags(t *testing.T) {
-	c, err := parseFlags([]string{"-no-store", "-types", "a, b,", "-allow-test", "-max-body", "1024"})
+	c, err := parseFlags([]string{"-no-store", "-types", "a, b,", "-allow-test", "-max-body", "1024"}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a", "b"}, c.types)
 	assert.True(t, c.allowTest)
 	assert.True(t, c.noStore)
 	assert.Equal(t, int64(1024), c.maxBody)
-	c, err = parseFlags([]string{"-store", "s.lwl", "-store-fail-open"})
+	c, err = parseFlags([]string{"-store", "s.lwl", "-store-fail-open"}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, "s.lwl", c.storePath)
 	assert.True(t, c.failOpen)
@@ -311,8 +311,42 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"-no-store", "-max-body", "1"}, "-max-body 1 is too small"},
 		{[]string{"-no-store", pasted}, "unexpected arguments: 1 after the flags"},
 	} {
-		_, err := parseFlags(tt.args)
+		_, err := parseFlags(tt.args, io.Discard)
 		assert.EqualError(t, err, tt.wantErr, "parseFlags of %d arguments", len(tt.args))
+	}
+}
+
+// TestExitCodes runs the command up to the point where it would listen:
+// every case here fails or stops before that.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	r := rand.New(rand.NewPCG(7, 8))
+	pasted := randKey(r, "dmo_live_")
+	tests := []struct {
+		name    string
+		args    []string
+		want    int
+		wantErr string // on stderr
+	}{
+		{"-h", []string{"-h"}, 0, "Usage of signup"},
+		{"-help", []string{"-help"}, 0, "Usage of signup"},
+		{"--help", []string{"--help"}, 0, "Usage of signup"},
+		{"bad flag", []string{"-zzz"}, 2, "flag provided but not defined"},
+		{"bad flag value", []string{"-no-store", "-max-body", "x"}, 2, "invalid value"},
+		{"no store", nil, 2, "signup: -store is required"},
+		{"pasted key", []string{"-no-store", pasted}, 2, "signup: unexpected arguments: 1 after the flags"},
+		{"unknown type", []string{"-no-store", "-types", "no-such-type"}, 2, "signup: -types:"},
+		{"missing store", []string{"-store", filepath.Join(dir, "missing.lwl")}, 1, "signup: -store: leakstore: open"},
+	}
+	for _, tt := range tests {
+		var errOut bytes.Buffer
+		log := slog.New(slog.NewTextHandler(&errOut, nil))
+		got := exitCode(run(tt.args, &errOut, log), &errOut)
+		assert.Equal(t, tt.want, got, "%s: exit status (stderr %q)", tt.name, errOut.String())
+		assert.Contains(t, errOut.String(), tt.wantErr, "%s: stderr", tt.name)
+		if strings.Contains(errOut.String(), pasted[9:]) {
+			t.Errorf("%s: stderr echoes the key", tt.name)
+		}
 	}
 }
 
