@@ -37,6 +37,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/leakward/leakward/internal/cliexit"
 	"github.com/leakward/leakward/score/leakstore"
 )
 
@@ -87,23 +88,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, progress bool
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	var ue usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, &ue):
-		if ue.msg != "" {
-			fmt.Fprintf(stderr, "leakstore %s: %s\n", args[0], ue.msg)
-		}
-		return 2
-	default:
-		fmt.Fprintf(stderr, "leakstore %s: %v\n", args[0], err)
-		return failure
-	}
+	return cliexit.Code(err, stderr, "leakstore "+args[0], failure)
 }
 
 // parse parses args with fs. It returns flag.ErrHelp for -h, and a
-// usageError (already reported by the flag package) for any other error.
+// cliexit.UsageError (already reported by the flag package) for any other error.
 func parse(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	switch {
@@ -112,13 +101,9 @@ func parse(fs *flag.FlagSet, args []string) error {
 	case errors.Is(err, flag.ErrHelp):
 		return err
 	default:
-		return usageError{}
+		return cliexit.UsageError{}
 	}
 }
-
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
 
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("leakstore "+name, flag.ContinueOnError)
@@ -179,7 +164,7 @@ func build(args []string, stdin io.Reader, stdout, stderr io.Writer, progress bo
 		return err
 	}
 	if *out == "" {
-		return usageError{"-o is required"}
+		return cliexit.UsageError{Msg: "-o is required"}
 	}
 	pepper, err := readPepper(*pepperFile)
 	if err != nil {
@@ -291,7 +276,7 @@ func check(args []string, stdin io.Reader, stdout, stderr io.Writer) (anyLeaked 
 		return false, err
 	}
 	if fs.NArg() != 1 {
-		return false, usageError{"want one store file"}
+		return false, cliexit.UsageError{Msg: "want one store file"}
 	}
 	pepper, err := readPepper(*pepperFile)
 	if err != nil {
@@ -340,7 +325,7 @@ func info(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"want one store file"}
+		return cliexit.UsageError{Msg: "want one store file"}
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {

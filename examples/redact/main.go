@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/leakward/leakward/detect"
+	"github.com/leakward/leakward/internal/cliexit"
 	"github.com/leakward/leakward/patterns"
 )
 
@@ -41,32 +42,7 @@ import (
 var sample []byte
 
 func main() {
-	os.Exit(exitCode(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr), os.Stderr))
-}
-
-// usageError is a command-line error: exit status 2. An empty message
-// means the flag package has already reported it.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-// exitCode reports err on stderr and returns the exit status: 0 for
-// success and for -h (flag.ErrHelp), 2 for a command-line error, 1 for
-// any other error.
-func exitCode(err error, stderr io.Writer) int {
-	var ue usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, &ue):
-		if ue.msg != "" {
-			fmt.Fprintln(stderr, "redact:", ue.msg)
-		}
-		return 2
-	default:
-		fmt.Fprintln(stderr, "redact:", err)
-		return 1
-	}
+	os.Exit(cliexit.Code(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr), os.Stderr, "redact", 1))
 }
 
 // timedWriter adds the time spent in each call to w to *spent.
@@ -113,7 +89,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return usageError{} // reported by the flag package
+		return cliexit.UsageError{} // reported by the flag package
 	}
 	opts := []detect.Option{}
 	switch *mask {
@@ -123,11 +99,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case "hmac":
 		key := os.Getenv("LEAKWARD_HMAC_KEY")
 		if key == "" {
-			return usageError{"-mask hmac needs the key in $LEAKWARD_HMAC_KEY"}
+			return cliexit.UsageError{Msg: "-mask hmac needs the key in $LEAKWARD_HMAC_KEY"}
 		}
 		opts = append(opts, detect.WithMask(detect.MaskFingerprint), detect.WithFingerprintKey([]byte(key)))
 	default:
-		return usageError{fmt.Sprintf("unknown -mask %q (want id, prefix or hmac)", *mask)}
+		return cliexit.UsageError{Msg: fmt.Sprintf("unknown -mask %q (want id, prefix or hmac)", *mask)}
 	}
 	d, err := detect.New(patterns.Default(), opts...)
 	if err != nil {

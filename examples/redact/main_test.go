@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leakward/leakward/detect"
+	"github.com/leakward/leakward/internal/cliexit"
 	"github.com/leakward/leakward/patterns"
 )
 
@@ -82,7 +83,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var out, errOut bytes.Buffer
-		got := exitCode(run(tt.args, bytes.NewReader(nil), &out, &errOut), &errOut)
+		got := cliexit.Code(run(tt.args, bytes.NewReader(nil), &out, &errOut), &errOut, "redact", 1)
 		assert.Equal(t, tt.want, got, "%s: exit status (stderr %q)", tt.name, errOut.String())
 		assert.Contains(t, errOut.String(), tt.wantErr, "%s: stderr", tt.name)
 		if tt.want == 0 && tt.wantErr != "" {

@@ -58,6 +58,7 @@ import (
 	"time"
 
 	"github.com/leakward/leakward/detect"
+	"github.com/leakward/leakward/internal/cliexit"
 	"github.com/leakward/leakward/patterns"
 	"github.com/leakward/leakward/score"
 	"github.com/leakward/leakward/score/leakstore"
@@ -69,32 +70,7 @@ const defaultMaxBody = 8 << 10
 
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	os.Exit(exitCode(run(os.Args[1:], os.Stderr, log), os.Stderr))
-}
-
-// usageError is a command-line error: exit status 2. An empty message
-// means the flag package has already reported it.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-// exitCode reports err on stderr and returns the exit status: 0 for
-// success and for -h (flag.ErrHelp), 2 for a command-line error, 1 for
-// any other error.
-func exitCode(err error, stderr io.Writer) int {
-	var ue usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, &ue):
-		if ue.msg != "" {
-			fmt.Fprintln(stderr, "signup:", ue.msg)
-		}
-		return 2
-	default:
-		fmt.Fprintln(stderr, "signup:", err)
-		return 1
-	}
+	os.Exit(cliexit.Code(run(os.Args[1:], os.Stderr, log), os.Stderr, "signup", 1))
 }
 
 // config is the command line.
@@ -127,24 +103,24 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
 		}
-		return c, usageError{} // reported by the flag package
+		return c, cliexit.UsageError{} // reported by the flag package
 	}
 	if fs.NArg() > 0 {
 		// Not quoted: a key pasted on the command line by mistake.
-		return c, usageError{fmt.Sprintf("unexpected arguments: %d after the flags", fs.NArg())}
+		return c, cliexit.UsageError{Msg: fmt.Sprintf("unexpected arguments: %d after the flags", fs.NArg())}
 	}
 	switch {
 	case c.storePath == "" && !c.noStore:
-		return c, usageError{"-store is required; pass -no-store to run without the leak check"}
+		return c, cliexit.UsageError{Msg: "-store is required; pass -no-store to run without the leak check"}
 	case c.storePath != "" && c.noStore:
-		return c, usageError{"-store and -no-store exclude each other"}
+		return c, cliexit.UsageError{Msg: "-store and -no-store exclude each other"}
 	case c.storePath == "" && c.pepperPath != "":
-		return c, usageError{"-pepper-file needs -store"}
+		return c, cliexit.UsageError{Msg: "-pepper-file needs -store"}
 	case c.storePath == "" && c.failOpen:
-		return c, usageError{"-store-fail-open needs -store"}
+		return c, cliexit.UsageError{Msg: "-store-fail-open needs -store"}
 	}
 	if c.maxBody < 16 {
-		return c, usageError{fmt.Sprintf("-max-body %d is too small", c.maxBody)}
+		return c, cliexit.UsageError{Msg: fmt.Sprintf("-max-body %d is too small", c.maxBody)}
 	}
 	for _, t := range strings.Split(*types, ",") {
 		if t = strings.TrimSpace(t); t != "" {
@@ -204,7 +180,7 @@ func buildChecker(ps []patterns.Pattern, c config) (*score.Checker, error) {
 			}
 		}
 		if !found {
-			return nil, usageError{fmt.Sprintf("-types: %s is not a pattern that recognises a bare key", describeID(i, t))}
+			return nil, cliexit.UsageError{Msg: fmt.Sprintf("-types: %s is not a pattern that recognises a bare key", describeID(i, t))}
 		}
 	}
 	d, err := detect.New(ps, detect.WithDecodeDepth(0))

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leakward/leakward/detect"
+	"github.com/leakward/leakward/internal/cliexit"
 	"github.com/leakward/leakward/patterns"
 	"github.com/leakward/leakward/score"
 	"github.com/leakward/leakward/score/leakstore"
@@ -341,7 +342,7 @@ func TestExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		var errOut bytes.Buffer
 		log := slog.New(slog.NewTextHandler(&errOut, nil))
-		got := exitCode(run(tt.args, &errOut, log), &errOut)
+		got := cliexit.Code(run(tt.args, &errOut, log), &errOut, "signup", 1)
 		assert.Equal(t, tt.want, got, "%s: exit status (stderr %q)", tt.name, errOut.String())
 		assert.Contains(t, errOut.String(), tt.wantErr, "%s: stderr", tt.name)
 		if strings.Contains(errOut.String(), pasted[9:]) {
