@@ -60,6 +60,9 @@ type Detector struct {
 	undecided      atomic.Uint64
 	undecidedBytes atomic.Uint64
 	work           atomic.Uint64
+
+	lineOnce sync.Once // builds lines (lines.go) on first use
+	lines    *lineInfo
 }
 
 // compiled is a Pattern ready to run.
@@ -94,6 +97,7 @@ type options struct {
 	// Field names (see names.go), normalized.
 	secretNames, publicNames map[string]bool
 	dottedNames              bool // a name in either map has a dot
+	keepLines                bool // masks keep line breaks (redact.go)
 }
 
 // WithMatchTimeout bounds each regex search (default DefaultMatchTimeout).

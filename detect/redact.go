@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -47,6 +48,22 @@ func WithFingerprintKey(key []byte) Option {
 			return fmt.Errorf("%w: fingerprint key must be at least 16 bytes, got %d", ErrInvalidOption, len(key))
 		}
 		o.hmacKey = append([]byte(nil), key...)
+		return nil
+	})
+}
+
+// WithKeepLines makes every mask keep the line breaks of the text it
+// replaces, so that redacted text has as many lines as its source: a
+// 5-line PEM block becomes 5 lines, the first holding the mask in the
+// chosen style and each of the others "[REDACTED:<pattern-id>]" (a line of
+// the secret with nothing but a line break, or a carriage return before
+// it, keeps only those). Off by default, where a multi-line secret
+// becomes one mask; the Writer of [Detector.NewLineWriter] keeps lines
+// whatever this option says. Escaped line breaks (the two bytes \n in
+// a JSON string) are text, not line breaks.
+func WithKeepLines(keep bool) Option {
+	return optionFunc(func(o *options) error {
+		o.keepLines = keep
 		return nil
 	})
 }
@@ -101,10 +118,47 @@ func (d *Detector) applyMasks(dst, src []byte, fs []Finding) []byte {
 			continue
 		}
 		dst = append(dst, src[prev:f.Start]...)
-		dst = d.appendMask(dst, f, src[f.Start:f.End])
+		dst = d.appendMaskLines(dst, f, src[f.Start:f.End], d.opts.keepLines)
 		prev = f.End
 	}
 	return append(dst, src[prev:]...)
+}
+
+// appendMaskLines appends the mask of one finding; with keep, followed
+// by the secret's line breaks, each line after the first masked again (see
+// WithKeepLines).
+func (d *Detector) appendMaskLines(dst []byte, f Finding, secret []byte, keep bool) []byte {
+	dst = d.appendMask(dst, f, secret)
+	if keep {
+		dst = appendLineBreaks(dst, secret, f.PatternID)
+	}
+	return dst
+}
+
+// appendLineBreaks appends, for each line break in text, the line break
+// (with the carriage return before it) and, when the line after it holds
+// more, the continuation mask "[REDACTED:<id>]".
+func appendLineBreaks(dst, text []byte, id string) []byte {
+	for {
+		nl := bytes.IndexByte(text, '\n')
+		if nl < 0 {
+			return dst
+		}
+		if nl > 0 && text[nl-1] == '\r' {
+			dst = append(dst, '\r')
+		}
+		dst = append(dst, '\n')
+		text = text[nl+1:]
+		line := text
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		if len(line) > 0 && !(len(line) == 1 && line[0] == '\r') {
+			dst = append(dst, "[REDACTED:"...)
+			dst = append(dst, id...)
+			dst = append(dst, ']')
+		}
+	}
 }
 
 // appendMask appends the mask of one finding.

@@ -3,14 +3,20 @@ package detect
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"log"
 	"math/rand/v2"
+	"os"
+	"os/exec"
 	"slices"
 	"testing"
 	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leakward/leakward/patterns"
 )
 
 // streamRedact writes src through a Writer in chunks of the given sizes
@@ -38,17 +44,79 @@ func TestWriterEveryTwoWaySplit(t *testing.T) {
 	src := []byte("a key=" + makeTok(r) + "\nTEST_SECRET: 'q8Zr2Lx/0Pn+Wm4Ks7Tb1Yc9Vd3Hf6Ga'\nend " + makeTok(r))
 	want := d.Redact(nil, src)
 	require.NotEqual(t, src, want)
+	atLineEnd := func(i int) bool { return i == 0 || src[i-1] == '\n' }
 	for i := 0; i <= len(src); i++ {
 		for j := i; j <= len(src); j += 3 {
-			var out bytes.Buffer
-			w := d.NewWriter(&out)
-			for _, part := range [][]byte{src[:i], src[i:j], src[j:]} {
-				_, err := w.Write(part)
-				require.NoError(t, err)
-				require.NoError(t, w.Flush())
+			for _, flush := range []bool{false, true} {
+				var out bytes.Buffer
+				w := d.NewWriter(&out)
+				for k, part := range [][]byte{src[:i], src[i:j], src[j:]} {
+					_, err := w.Write(part)
+					require.NoError(t, err)
+					if flush && k < 2 {
+						require.NoError(t, w.Flush())
+					}
+				}
+				require.NoError(t, w.Close())
+				// Without Flush, and with flushes at line breaks, the
+				// output is Redact's; a Flush elsewhere may mask more,
+				// and never lets a fragment of a secret through.
+				if !flush || atLineEnd(i) && atLineEnd(j) {
+					require.Equal(t, string(want), out.String(), "splits at %d and %d, flush %v", i, j, flush)
+				}
+				requireNoFragments(t, d, src, out.Bytes(), "two-way split")
 			}
-			require.NoError(t, w.Close())
-			require.Equal(t, string(want), out.String(), "splits at %d and %d", i, j)
+		}
+	}
+}
+
+// fragLen is the length of the secret fragments requireNoFragments
+// looks for.
+const fragLen = 8
+
+// requireNoFragments fails when the output of redacting src holds a
+// fragment of one of its secrets more often than Redact's output does:
+// for every secret of src (the findings of a whole-text scan) and every
+// substring of it of fragLen bytes (the whole secret when shorter), the
+// number of times it occurs in got must not exceed the number of times
+// it occurs in Redact(src). The message names the case, never the
+// fragment.
+func requireNoFragments(t testing.TB, d *Detector, src, got []byte, name string) {
+	t.Helper()
+	newFragCheck(d, src).check(t, got, name)
+}
+
+// fragCheck holds what requireNoFragments compares, for one input.
+type fragCheck struct {
+	src   []byte
+	fs    []Finding
+	limit [][]int // per finding, per fragment: its count in Redact's output
+}
+
+func newFragCheck(d *Detector, src []byte) *fragCheck {
+	want := d.Redact(nil, src)
+	c := &fragCheck{src: src, fs: d.Scan(src)}
+	for _, f := range c.fs {
+		sec := f.Secret(src)
+		n := min(fragLen, len(sec))
+		var lim []int
+		for i := 0; i+n <= len(sec); i++ {
+			lim = append(lim, bytes.Count(want, sec[i:i+n]))
+		}
+		c.limit = append(c.limit, lim)
+	}
+	return c
+}
+
+func (c *fragCheck) check(t testing.TB, got []byte, name string) {
+	t.Helper()
+	for k, f := range c.fs {
+		sec := f.Secret(c.src)
+		n := min(fragLen, len(sec))
+		for i, lim := range c.limit[k] {
+			if bytes.Count(got, sec[i:i+n]) > lim {
+				t.Fatalf("%s: output holds a fragment of the %s secret at %d..%d (fragment at %d of it)", name, f.PatternID, f.Start, f.End, i)
+			}
 		}
 	}
 }
@@ -61,8 +129,28 @@ func TestWriterChunkingLargeInput(t *testing.T) {
 		got := streamRedact(t, d, src, sizes, 0)
 		assert.True(t, bytes.Equal(want, got), "chunk sizes %v: output differs from Redact", sizes)
 	}
-	got := streamRedact(t, d, src, []int{512}, 97)
-	assert.True(t, bytes.Equal(want, got), "with flushes: output differs from Redact")
+	// Flushes at line breaks (the test catalog has no multi-line
+	// pattern, so nothing is open there) leave the output as it was.
+	r := rand.New(rand.NewPCG(29, 30))
+	var out bytes.Buffer
+	w := d.NewWriter(&out)
+	for rest := src; len(rest) > 0; {
+		n := 0
+		for range 1 + r.IntN(40) {
+			i := bytes.IndexByte(rest[n:], '\n')
+			if i < 0 {
+				n = len(rest)
+				break
+			}
+			n += i + 1
+		}
+		_, err := w.Write(rest[:n])
+		require.NoError(t, err)
+		require.NoError(t, w.Flush())
+		rest = rest[n:]
+	}
+	require.NoError(t, w.Close())
+	assert.True(t, bytes.Equal(want, out.Bytes()), "with flushes at line breaks: output differs from Redact")
 }
 
 func TestWriterLongLineWithoutNewline(t *testing.T) {
@@ -129,6 +217,8 @@ func TestReaderMatchesRedact(t *testing.T) {
 	assert.ErrorIs(t, err, boom)
 }
 
+// FuzzStreamEqualsRedact checks the chunking invariant: whatever the
+// sizes of the writes, without Flush the output is Redact's.
 func FuzzStreamEqualsRedact(f *testing.F) {
 	d := newTest(f)
 	r := rand.New(rand.NewPCG(27, 28))
@@ -149,11 +239,6 @@ func FuzzStreamEqualsRedact(f *testing.F) {
 				t.Fatal(err)
 			}
 			rest = rest[n:]
-			if cr.IntN(4) == 0 {
-				if err := w.Flush(); err != nil {
-					t.Fatal(err)
-				}
-			}
 		}
 		if err := w.Close(); err != nil {
 			t.Fatal(err)
@@ -175,7 +260,7 @@ func TestWriterEncodedInputs(t *testing.T) {
 		src := hostileInputs[i].gen(200 << 10)
 		want := d.Redact(nil, src)
 		for _, sizes := range [][]int{{4096}, {1, 7, 4093, 65536}} {
-			got := streamRedact(t, d, src, sizes, 13)
+			got := streamRedact(t, d, src, sizes, 0)
 			u := bytes.Index(want, []byte("[REDACTED:undecided]"))
 			if u < 0 {
 				assert.True(t, bytes.Equal(want, got), "%s, chunk sizes %v: output differs from Redact", name, sizes)
@@ -193,5 +278,393 @@ func TestWriterEncodedInputs(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// writers makes each kind of Writer for the tests of Flush.
+var writers = []struct {
+	name string
+	make func(d *Detector, w io.Writer) *Writer
+}{
+	{"Writer", func(d *Detector, w io.Writer) *Writer { return d.NewWriter(w) }},
+	{"LineWriter", func(d *Detector, w io.Writer) *Writer { return d.NewLineWriter(w, 0) }},
+}
+
+func TestFlushWritesLogLine(t *testing.T) {
+	d := newTest(t)
+	tok := makeTok(rand.New(rand.NewPCG(31, 32)))
+	for _, wr := range writers {
+		var out bytes.Buffer
+		w := wr.make(d, &out)
+		l := log.New(w, "", 0)
+		l.Printf("login user=%s token=%s", "bob", tok)
+		require.NoError(t, w.Flush(), wr.name)
+		assert.Equal(t, "login user=bob token=[REDACTED:test-token]\n", out.String(), "%s: output after Flush", wr.name)
+		assert.Zero(t, w.Buffered(), "%s: bytes held after Flush", wr.name)
+		l.Printf("second line")
+		require.NoError(t, w.Flush(), wr.name)
+		assert.Equal(t, "login user=bob token=[REDACTED:test-token]\nsecond line\n", out.String(), "%s: output after a second Flush", wr.name)
+	}
+}
+
+// TestFlushThenExit runs a process that logs a line through a Writer,
+// flushes and exits without Close: the line must have reached its
+// standard output, redacted.
+func TestFlushThenExit(t *testing.T) {
+	const env = "LEAKWARD_FLUSH_CHILD"
+	tok := makeTok(rand.New(rand.NewPCG(33, 34)))
+	if kind := os.Getenv(env); kind != "" {
+		d := newTest(t)
+		w := d.NewWriter(os.Stdout)
+		if kind == "LineWriter" {
+			w = d.NewLineWriter(os.Stdout, 0)
+		}
+		log.New(w, "", 0).Printf("deploy token=%s done", tok)
+		if err := w.Flush(); err != nil {
+			os.Exit(3)
+		}
+		os.Exit(0)
+	}
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	for _, kind := range []string{"Writer", "LineWriter"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestFlushThenExit$", "-test.count=1")
+		cmd.Env = append(os.Environ(), env+"="+kind)
+		got, err := cmd.Output()
+		require.NoError(t, err, "%s: child process", kind)
+		assert.Equal(t, "deploy token=[REDACTED:test-token] done\n", string(got), "%s: what the child wrote", kind)
+		assert.False(t, bytes.Contains(got, []byte(tok)), "%s: the token reached the output", kind)
+	}
+}
+
+// catalogExamples returns the true-positive examples of the default
+// catalog, with the id of their pattern.
+func catalogExamples() (ids []string, exs [][]byte) {
+	for _, p := range patterns.Default() {
+		for _, ex := range p.Examples {
+			ids = append(ids, p.ID)
+			exs = append(exs, []byte(ex))
+		}
+	}
+	return ids, exs
+}
+
+// cutOffsets returns every offset of src for short texts, and for long
+// ones every offset near a line break or the ends and every 29th other.
+func cutOffsets(src []byte) []int {
+	var cuts []int
+	for i := 0; i <= len(src); i++ {
+		near := len(src) <= 200 || i < 48 || len(src)-i < 48 || i%29 == 0
+		for j := max(0, i-2); j < min(len(src), i+2) && !near; j++ {
+			near = src[j] == '\n'
+		}
+		if near {
+			cuts = append(cuts, i)
+		}
+	}
+	return cuts
+}
+
+// TestFlushAtEveryCut writes each example of the default catalog in two
+// parts with a Flush between them, then closes: for every cut, the output
+// holds no fragment of fragLen bytes of any secret of the example more
+// often than Redact's output does (requireNoFragments). When the cut is at
+// a line break that no secret spans and the Writer had nothing open there,
+// the output is Redact's; that happens for most line breaks.
+func TestFlushAtEveryCut(t *testing.T) {
+	d := defaultDetector()
+	ids, exs := catalogExamples()
+	if testing.Short() {
+		exs = exs[:len(exs)/8]
+	}
+	for _, wr := range writers {
+		equal := 0
+		for e, ex := range exs {
+			want := d.Redact(nil, ex)
+			if wr.name == "LineWriter" {
+				want = d.keepLinesRedact(ex)
+			}
+			fc := newFragCheck(d, ex)
+			for _, cut := range cutOffsets(ex) {
+				var out bytes.Buffer
+				w := wr.make(d, &out)
+				w.Write(ex[:cut])
+				require.NoError(t, w.Flush())
+				w.Write(ex[cut:])
+				require.NoError(t, w.Close())
+				got := out.Bytes()
+				fc.check(t, got, fmt.Sprintf("%s, example %d of %s, cut at %d", wr.name, e, ids[e], cut))
+				if bytes.Equal(got, want) {
+					equal++
+				}
+			}
+		}
+		assert.Positive(t, equal, wr.name)
+	}
+}
+
+// keepLinesRedact is Redact with masks that keep lines, as a line Writer
+// writes them.
+func (d *Detector) keepLinesRedact(src []byte) []byte {
+	return d.applyMasksLines(nil, src, d.Scan(src))
+}
+
+func (d *Detector) applyMasksLines(dst, src []byte, fs []Finding) []byte {
+	prev := 0
+	for _, f := range fs {
+		dst = append(dst, src[prev:f.Start]...)
+		dst = d.appendMaskLines(dst, f, src[f.Start:f.End], true)
+		prev = f.End
+	}
+	return append(dst, src[prev:]...)
+}
+
+// exampleOf returns the first example of the default catalog's pattern id
+// that holds a line break inside a secret of that pattern.
+func exampleOf(t testing.TB, d *Detector, id string) []byte {
+	t.Helper()
+	for _, p := range patterns.Default() {
+		if p.ID != id {
+			continue
+		}
+		for _, ex := range p.Examples {
+			for _, f := range d.Scan([]byte(ex)) {
+				if f.PatternID == id && bytes.Contains(f.Secret([]byte(ex)), []byte("\n")) {
+					return []byte(ex)
+				}
+			}
+		}
+	}
+	t.Fatalf("no multi-line example of %s", id)
+	return nil
+}
+
+// TestLineWriterWritesDecidedLines writes a log one line per Write: each
+// line is written out by the Write that completes it, counted in lines
+// of output, and the whole output is Redact's.
+func TestLineWriterWritesDecidedLines(t *testing.T) {
+	d := defaultDetector()
+	src := genLog(64<<10, 7, 35)
+	var out bytes.Buffer
+	w := d.NewLineWriter(&out, 0)
+	lines := 0
+	for rest := src; len(rest) > 0; {
+		i := bytes.IndexByte(rest, '\n') + 1
+		if i == 0 {
+			i = len(rest)
+		}
+		_, err := w.Write(rest[:i])
+		require.NoError(t, err)
+		rest = rest[i:]
+		lines++
+		if i > 0 && rest != nil && bytes.Count(out.Bytes(), []byte("\n")) != lines {
+			t.Fatalf("after line %d: %d lines written out", lines, bytes.Count(out.Bytes(), []byte("\n")))
+		}
+	}
+	require.NoError(t, w.Close())
+	assert.True(t, bytes.Equal(d.Redact(nil, src), out.Bytes()), "line Writer output differs from Redact")
+}
+
+// TestLineWriterHoldsBlockUntilEnd writes a PEM, OpenSSH or PGP block
+// and the lines around it one line per Write: the lines before it are
+// written out at once, the block's lines are held until its END line, and
+// then written masked with their line breaks kept; the whole output is
+// Redact's with masks that keep lines.
+func TestLineWriterHoldsBlockUntilEnd(t *testing.T) {
+	d := defaultDetector()
+	for _, id := range []string{"pem-private-key", "openssh-private-key", "pgp-private-key"} {
+		ex := exampleOf(t, d, id)
+		src := append(append([]byte("before\n"), ex...), "\nafter\n"...)
+		// The block runs from its BEGIN line to its END line.
+		first := lineStartOf(src, bytes.Index(src, []byte("-----BEGIN")))
+		end := bytes.Index(src, []byte("-----END"))
+		last := end + bytes.IndexByte(src[end:], '\n') + 1
+		require.Greater(t, last, first, id)
+		var out bytes.Buffer
+		w := d.NewLineWriter(&out, 0)
+		written := 0
+		for _, line := range bytes.SplitAfter(src, []byte("\n")) {
+			_, err := w.Write(line)
+			require.NoError(t, err)
+			written += len(line)
+			want := bytes.Count(src[:written], []byte("\n"))
+			if written > first && written < last {
+				want = bytes.Count(src[:first], []byte("\n"))
+			}
+			assert.Equal(t, want, bytes.Count(out.Bytes(), []byte("\n")), "%s: lines out after %d bytes", id, written)
+		}
+		require.NoError(t, w.Close())
+		assert.Equal(t, bytes.Count(src, []byte("\n")), bytes.Count(out.Bytes(), []byte("\n")), "%s: lines kept", id)
+		requireNoFragments(t, d, src, out.Bytes(), id)
+		assert.Equal(t, string(d.keepLinesRedact(src)), out.String(), "%s: output", id)
+	}
+}
+
+// TestLineWriterHoldBound writes a PEM block that never ends, then
+// ordinary lines: past the hold bound the held lines are masked as
+// undecided, counted and reported, with their line breaks kept, and no
+// line of the block's body is written. (Close decides what is still held
+// as the end of the input, as Redact does: the lines after the last mask
+// are written as they are.)
+func TestLineWriterHoldBound(t *testing.T) {
+	d, err := New(patterns.Default())
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(36, 37))
+	var src []byte
+	src = append(src, "start\n-----BEGIN PRIVATE KEY-----\n"...)
+	var body [][]byte
+	for range 40 {
+		line := make([]byte, 64)
+		for i := range line {
+			line[i] = b62[r.IntN(62)]
+		}
+		body = append(body, line)
+		src = append(append(src, line...), '\n')
+	}
+	for i := range 60 {
+		src = fmt.Appendf(src, "ordinary line %d\n", i)
+	}
+	const hold = 1 << 10
+	var out bytes.Buffer
+	w := d.NewLineWriter(&out, hold)
+	var reported []Finding
+	w.OnFinding(func(f Finding) { reported = append(reported, f) })
+	before := d.Stats()
+	maxHeld := 0
+	for _, line := range bytes.SplitAfter(src, []byte("\n")) {
+		_, err := w.Write(line)
+		require.NoError(t, err)
+		maxHeld = max(maxHeld, w.Buffered())
+	}
+	require.NoError(t, w.Close())
+	after := d.Stats()
+	assert.LessOrEqual(t, maxHeld, hold+66, "bytes held")
+	assert.Greater(t, after.Undecided, before.Undecided, "undecided regions counted")
+	assert.Greater(t, after.UndecidedBytes-before.UndecidedBytes, uint64(hold), "undecided bytes counted")
+	require.NotEmpty(t, reported, "findings reported")
+	assert.Equal(t, UndecidedID, reported[0].PatternID, "the first report")
+	assert.Equal(t, ReasonLimit, reported[0].Undecided, "the first report's reason")
+	for i, line := range body {
+		assert.False(t, bytes.Contains(out.Bytes(), line), "body line %d was written", i)
+	}
+	assert.Equal(t, bytes.Count(src, []byte("\n")), bytes.Count(out.Bytes(), []byte("\n")), "lines kept")
+	assert.True(t, bytes.HasPrefix(out.Bytes(), []byte("start\n[REDACTED:undecided]\n")), "output starts with the masked block")
+	assert.Contains(t, out.String(), "ordinary line 59\n", "the last line")
+}
+
+// TestKeepLines checks that each multi-line secret of the catalog's
+// examples keeps its line count under WithKeepLines, in Redact and in a
+// line Writer, and that the default keeps the old single mask.
+func TestKeepLines(t *testing.T) {
+	keep, err := New(patterns.Default(), WithKeepLines(true))
+	require.NoError(t, err)
+	d := defaultDetector()
+	_, exs := catalogExamples()
+	multi := 0
+	for e, ex := range exs {
+		lines := bytes.Count(ex, []byte("\n"))
+		got := keep.Redact(nil, ex)
+		assert.Equal(t, lines, bytes.Count(got, []byte("\n")), "example %d: lines after Redact with WithKeepLines", e)
+		var out bytes.Buffer
+		w := d.NewLineWriter(&out, 0)
+		w.Write(ex)
+		require.NoError(t, w.Close())
+		assert.Equal(t, string(got), out.String(), "example %d: line Writer", e)
+		if !bytes.Equal(d.Redact(nil, ex), got) {
+			multi++
+		}
+	}
+	assert.Positive(t, multi, "examples whose masks keep line breaks")
+	// The mask of a secret with a CRLF line break and an empty line.
+	f := Finding{PatternID: "x-y"}
+	got := d.appendMaskLines(nil, f, []byte("ab\r\ncd\n\nef\n"), true)
+	assert.Equal(t, "[REDACTED:x-y]\r\n[REDACTED:x-y]\n\n[REDACTED:x-y]\n", string(got), "mask of lines")
+}
+
+// TestSecretCrossesLines checks the regex analysis behind line mode.
+func TestSecretCrossesLines(t *testing.T) {
+	tests := []struct {
+		re   string
+		want bool
+	}{
+		{`tkn_[A-Za-z0-9]{36}(?![A-Za-z0-9])`, false},
+		{`key\s*=\s*(?<secret>[A-Za-z0-9]{20})`, false},           // crosses before the secret only
+		{`key:\r?\n\s*(?<secret>\S+)(?=\s|$)`, false},             // look-ahead at one character
+		{`(?<secret>[A-Za-z0-9]{20})[\s\S]{0,100}?context`, true}, // context after the secret
+		{`-----BEGIN X-----[A-Za-z0-9\s]+-----END X-----`, true},  // block
+		{`(?<secret>[a-z]+)\n`, false},                            // ends with the line break
+		{`(?<secret>[a-z]+)\n\w`, true},                           // goes on past it
+		{`(?<secret>[a-z]+)(?!$)`, true},                          // end anchor in a negative look-ahead
+		{`(?<secret>[a-z]+)(?=\s+x)`, true},                       // a look-ahead that can look past a line break
+		{`(?<secret>(?<q>["']).+?\k<q>)`, true},                   // a back-reference
+		{`(?:a(?<secret>[a-z]+)|b[^x]{3})`, true},                 // a branch without the secret counts whole
+		{`(?m)(?<secret>[a-z]+)$`, false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, secretCrossesLines(tt.re), "%s", tt.re)
+	}
+	lead, ok := leadRegex(`(?:a(?<secret>[a-z]{8})(?![a-z])|(?<secret>[0-9]{8})[\s\S]{0,9}?kw)`)
+	assert.True(t, ok)
+	assert.Equal(t, `(?:(?<secret>[0-9]{8}))`, lead, "lead of a pattern with context after its secret")
+}
+
+// FuzzFlushNoLeak writes a catalog example, between fuzzed text, through
+// a Writer of either kind in fuzzed chunks with fuzzed Flush calls: no
+// fragment of a secret may appear more often than in Redact's output.
+func FuzzFlushNoLeak(f *testing.F) {
+	d := defaultDetector()
+	_, exs := catalogExamples()
+	f.Add(uint16(0), []byte("pre "), []byte("\npost\n"), uint64(1), false)
+	f.Add(uint16(7), []byte("a\n"), []byte("b"), uint64(2), true)
+	f.Add(uint16(40), []byte(""), []byte("\n\n"), uint64(3), true)
+	f.Fuzz(func(t *testing.T, idx uint16, pre, post []byte, seed uint64, lines bool) {
+		ex := exs[int(idx)%len(exs)]
+		src := append(append(append([]byte(nil), pre...), ex...), post...)
+		cr := rand.New(rand.NewPCG(seed, 2))
+		var out bytes.Buffer
+		w := d.NewWriter(&out)
+		if lines {
+			w = d.NewLineWriter(&out, 256+cr.IntN(8<<10))
+		}
+		for rest := src; len(rest) > 0; {
+			n := 1 + cr.IntN(len(rest))
+			if _, err := w.Write(rest[:n]); err != nil {
+				t.Fatal(err)
+			}
+			rest = rest[n:]
+			if cr.IntN(3) == 0 {
+				if err := w.Flush(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		requireNoFragments(t, d, src, out.Bytes(), "fuzzed writes")
+	})
+}
+
+// BenchmarkLineWriter measures a line Writer fed one log line per Write,
+// as a log.Logger does.
+func BenchmarkLineWriter(b *testing.B) {
+	d, src := defaultDetector(), cleanLog()
+	w := d.NewLineWriter(io.Discard, 0)
+	var lines [][]byte
+	for _, l := range bytes.SplitAfter(src, []byte("\n")) {
+		if len(l) > 0 {
+			lines = append(lines, l)
+		}
+	}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, l := range lines {
+			w.Write(l)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
 	}
 }
