@@ -70,7 +70,27 @@
 // ("[REDACTED:github-pat-classic:hmac=1a2b3c4d]") with [MaskFingerprint].
 // [Detector.NewWriter] and [Detector.NewReader] redact streams with output
 // byte-identical to Redact of the whole input, whatever the chunking.
-// [Detector.NewHandler] wraps a log/slog handler.
+// [Detector.NewHandler] wraps a log/slog handler. [WithKeepLines] makes
+// masks keep the line breaks of multi-line secrets, so that a 5-line PEM
+// block becomes 5 lines of mask and line numbers still match the source.
+//
+// # Streams and log sinks
+//
+// A [Writer] holds back the last [Detector.Horizon] bytes until more
+// input comes, so that a secret split across writes is still found.
+// [Writer.Flush] writes out everything written so far, as bufio's does:
+// what the end of the input so far leaves undecided (an unfinished line,
+// an open PEM block) is masked as undecided, never written in part, so a
+// process that flushes and exits loses nothing and leaks nothing. For log
+// sinks, [Detector.NewLineWriter] writes each line as soon as its line
+// break is written and the engine can decide it, holding back only an
+// open multi-line construct (a private key block begun and not ended, a
+// Secret manifest, wrapped base64), up to a bound after which the held
+// lines are masked as undecided:
+//
+//	w := d.NewLineWriter(os.Stderr, 0)
+//	log.SetOutput(w)
+//	defer w.Flush()
 //
 // # Structured fields
 //

@@ -514,10 +514,11 @@ func (w *Writer) findOpeners(p int, li *lineInfo) {
 			first := ls
 			for first > 0 {
 				prev, ok := prevSeg(w.buf, first)
-				if !ok || !prev.whole || prev.padded || !wrapWidth(prev.hi-prev.lo) {
+				ps := lineStart(w.buf, first-1)
+				if !ok || ps < 0 || !prev.whole || prev.padded || !wrapWidth(prev.hi-prev.lo) {
 					break
 				}
-				first = lineStart(w.buf, first-1)
+				first = ps
 			}
 			block = w.base + int64(first)
 		}

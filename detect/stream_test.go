@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"testing"
 	"testing/iotest"
@@ -79,8 +80,9 @@ const fragLen = 8
 // for every secret of src (the findings of a whole-text scan) and every
 // substring of it of fragLen bytes (the whole secret when shorter), the
 // number of times it occurs in got must not exceed the number of times
-// it occurs in Redact(src). The message names the case, never the
-// fragment.
+// it occurs in Redact(src). Masks are taken out of both outputs before
+// counting, since a pattern id can hold the literal prefix of its secrets
+// (aws-bedrock-api-key). The message names the case, never the fragment.
 func requireNoFragments(t testing.TB, d *Detector, src, got []byte, name string) {
 	t.Helper()
 	newFragCheck(d, src).check(t, got, name)
@@ -93,8 +95,11 @@ type fragCheck struct {
 	limit [][]int // per finding, per fragment: its count in Redact's output
 }
 
+// maskText matches the masks a Writer writes.
+var maskText = regexp.MustCompile(`\[REDACTED:[a-z0-9-]+\]`)
+
 func newFragCheck(d *Detector, src []byte) *fragCheck {
-	want := d.Redact(nil, src)
+	want := maskText.ReplaceAll(d.Redact(nil, src), nil)
 	c := &fragCheck{src: src, fs: d.Scan(src)}
 	for _, f := range c.fs {
 		sec := f.Secret(src)
@@ -110,6 +115,7 @@ func newFragCheck(d *Detector, src []byte) *fragCheck {
 
 func (c *fragCheck) check(t testing.TB, got []byte, name string) {
 	t.Helper()
+	got = maskText.ReplaceAll(got, nil)
 	for k, f := range c.fs {
 		sec := f.Secret(c.src)
 		n := min(fragLen, len(sec))

@@ -5,6 +5,11 @@
 //	go run ./examples/redact < app.log > clean.log
 //	go run ./examples/redact -mask prefix a.log b.log
 //	LEAKWARD_HMAC_KEY=... go run ./examples/redact -mask hmac < app.log
+//	go run ./examples/redact -keep-lines=false < app.log  # one mask per multi-line secret
+//
+// Masks keep the line breaks of the secrets they replace (-keep-lines,
+// on by default; see detect.WithKeepLines), so the output has as many
+// lines as the input and line numbers still match the source.
 //
 // The summary gives lines, bytes, findings per pattern id and the
 // redaction throughput: bytes redacted per second spent in the redacting
@@ -85,13 +90,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	useSample := fs.Bool("sample", false, "redact the embedded sample log instead of stdin or files")
 	mask := fs.String("mask", "id", "mask style: id, prefix or hmac (key from $LEAKWARD_HMAC_KEY, at least 16 bytes)")
 	quiet := fs.Bool("q", false, "no summary on stderr")
+	keepLines := fs.Bool("keep-lines", true, "keep the line breaks of multi-line secrets inside their masks, so line numbers match the input")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return cliexit.UsageError{} // reported by the flag package
 	}
-	opts := []detect.Option{}
+	opts := []detect.Option{detect.WithKeepLines(*keepLines)}
 	switch *mask {
 	case "id":
 	case "prefix":

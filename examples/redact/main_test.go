@@ -28,15 +28,45 @@ func TestSampleIsRedacted(t *testing.T) {
 	for _, f := range found {
 		assert.NotContains(t, out.String(), string(f.Secret(sample)), "secret of %v survived", f)
 	}
-	// Every line is kept, except the line breaks inside a multi-line secret
-	// (a PEM block), which its mask replaces.
+	// Every line is kept, the line breaks inside a multi-line secret (a
+	// PEM block) too, line for line.
 	inside := 0
 	for _, f := range found {
 		inside += bytes.Count(f.Secret(sample), []byte("\n"))
 	}
-	assert.Equal(t, strings.Count(string(sample), "\n")-inside, strings.Count(out.String(), "\n"), "lines are kept")
+	require.Positive(t, inside, "the sample should hold a multi-line secret")
+	assert.Equal(t, strings.Count(string(sample), "\n"), strings.Count(out.String(), "\n"), "lines are kept")
 	assert.Contains(t, errOut.String(), "findings")
 	assert.Contains(t, errOut.String(), "github-pat-classic")
+}
+
+// TestKeepLinesCountsLines counts the lines in and out of the embedded
+// sample, with -keep-lines (the default) and without it; each secret's
+// lines are masked line for line.
+func TestKeepLinesCountsLines(t *testing.T) {
+	d, err := detect.New(patterns.Default())
+	require.NoError(t, err)
+	in := bytes.Count(sample, []byte("\n"))
+	inside := 0
+	for _, f := range d.Scan(sample) {
+		inside += bytes.Count(f.Secret(sample), []byte("\n"))
+	}
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"-q", "-sample"}, in},
+		{[]string{"-q", "-sample", "-keep-lines=true"}, in},
+		{[]string{"-q", "-sample", "-keep-lines=false"}, in - inside},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		require.NoError(t, run(tt.args, nil, &out, &bytes.Buffer{}), "%v", tt.args)
+		assert.Equal(t, tt.want, bytes.Count(out.Bytes(), []byte("\n")), "%v: lines out", tt.args)
+		for i, line := range bytes.Split(out.Bytes(), []byte("\n")) {
+			assert.Empty(t, d.Scan(line), "%v: line %d of the output still holds a secret", tt.args, i+1)
+		}
+	}
 }
 
 func TestFilesStdinAndMasks(t *testing.T) {
