@@ -256,6 +256,9 @@ type multiPat struct {
 	// its secret starts, or up to its end when the secret is on one line
 	// and only the context after it crosses lines.
 	lead *regexp2.Regexp
+	// leadBack is how far before the text not yet searched a lead match
+	// can start: its longest match, at most maxLeadBack.
+	leadBack int
 }
 
 // lineInfo returns d's line facts, built on first use.
@@ -286,6 +289,7 @@ func (d *Detector) lineFacts() *lineInfo {
 					if re, err := compileRegex(src); err == nil {
 						re.MatchTimeout = d.opts.matchTimeout
 						m.lead = re
+						m.leadBack = min(regexMaxLen(src), maxLeadBack, c.reach)
 					}
 				}
 			}
@@ -468,7 +472,7 @@ func (w *Writer) findOpeners(p int, li *lineInfo) {
 		if m.lead == nil {
 			continue
 		}
-		llo := max(0, ck-m.reach)
+		llo := max(0, ck-m.leadBack)
 		region := w.buf[llo:p]
 		w.runes, w.offs = toRunes(w.runes[:0], w.offs[:0], region)
 		off := func(i int) int {
@@ -551,6 +555,13 @@ func (w *Writer) addConstruct(pat, at, from, until int) {
 	}
 	w.open = append(w.open, construct{pat: pat, at: w.base + int64(at), from: w.base + int64(ls), until: w.base + int64(until)})
 }
+
+// maxLeadBack is how far before the text not yet searched a lead match
+// may start and still be found. The catalog's leads that can be longer
+// (a Secret manifest's kind before its data, a service-account file's
+// type before its key) hold a keyword before the secret, which opens the
+// construct by itself.
+const maxLeadBack = 1 << 10
 
 // maxLineBack bounds the search for the start of a construct's line.
 const maxLineBack = 4 << 10
@@ -780,4 +791,66 @@ func firstBytes(n *syntax.RegexNode, set *[256]bool) (nullable bool) {
 		return true
 	}
 	return true // unknown: treated as able to start anywhere
+}
+
+// regexMaxLen returns the length in runes of the longest match of re, or
+// a large number when it is unbounded or cannot be worked out.
+func regexMaxLen(re string) (n int) {
+	const unbounded = 1 << 30
+	defer func() {
+		if recover() != nil {
+			n = unbounded
+		}
+	}()
+	tree, err := syntax.Parse(re, syntax.ParseOptions{})
+	if err != nil || tree == nil || tree.Root == nil {
+		return unbounded
+	}
+	var walk func(n *syntax.RegexNode) int
+	walk = func(n *syntax.RegexNode) int {
+		rep := func(one, hi int) int {
+			if hi < 0 || hi >= unbounded || one >= unbounded {
+				return unbounded
+			}
+			return min(unbounded, one*hi)
+		}
+		switch n.T {
+		case syntax.NtOne, syntax.NtNotone, syntax.NtSet:
+			return 1
+		case syntax.NtMulti:
+			return len(n.Str)
+		case syntax.NtOneloop, syntax.NtNotoneloop, syntax.NtSetloop, syntax.NtOnelazy, syntax.NtNotonelazy,
+			syntax.NtSetlazy, syntax.NtOneloopatomic, syntax.NtNotoneloopatomic, syntax.NtSetloopatomic:
+			return rep(1, n.N)
+		case syntax.NtLoop, syntax.NtLazyloop:
+			if len(n.Children) != 1 {
+				return unbounded
+			}
+			return rep(walk(n.Children[0]), n.N)
+		case syntax.NtConcatenate:
+			sum := 0
+			for _, c := range n.Children {
+				sum = min(unbounded, sum+walk(c))
+			}
+			return sum
+		case syntax.NtAlternate:
+			m := 0
+			for _, c := range n.Children {
+				m = max(m, walk(c))
+			}
+			return m
+		case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+			if len(n.Children) != 1 {
+				return unbounded
+			}
+			return walk(n.Children[0])
+		case syntax.NtPosLook, syntax.NtNegLook, syntax.NtBol, syntax.NtEol, syntax.NtBoundary,
+			syntax.NtNonboundary, syntax.NtECMABoundary, syntax.NtNonECMABoundary, syntax.NtBeginning,
+			syntax.NtStart, syntax.NtEndZ, syntax.NtEnd, syntax.NtEmpty, syntax.NtNothing, syntax.NtUpdateBumpalong:
+			return 0
+		}
+		return unbounded
+	}
+	// Runes can be up to 4 bytes.
+	return min(unbounded, 4*walk(tree.Root))
 }

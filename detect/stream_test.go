@@ -674,3 +674,31 @@ func BenchmarkLineWriter(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// TestLineWritersShareDetector runs line Writers of one Detector on
+// several goroutines (run with -race): the facts they share are built
+// once, and each Writer's output is Redact's.
+func TestLineWritersShareDetector(t *testing.T) {
+	d, err := New(patterns.Default())
+	require.NoError(t, err)
+	src := genLog(32<<10, 5, 38)
+	want := d.Redact(nil, src)
+	outs := make([]bytes.Buffer, 4)
+	done := make(chan struct{})
+	for i := range outs {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			w := d.NewLineWriter(&outs[i], 0)
+			for _, l := range bytes.SplitAfter(src, []byte("\n")) {
+				w.Write(l)
+			}
+			w.Close()
+		}()
+	}
+	for range outs {
+		<-done
+	}
+	for i := range outs {
+		assert.True(t, bytes.Equal(want, outs[i].Bytes()), "writer %d: output differs from Redact", i)
+	}
+}
