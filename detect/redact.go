@@ -72,10 +72,15 @@ func (d *Detector) Redact(dst, src []byte) []byte {
 // nothing to redact.
 func (d *Detector) RedactString(s string) string {
 	st := d.pool.Get().(*state)
-	defer d.release(st)
+	defer d.pool.Put(st)
+	return d.redactHeld(st, s)
+}
+
+// redactHeld is RedactString with st, a state the caller holds (see
+// scanHeld).
+func (d *Detector) redactHeld(st *state, s string) string {
 	src := bytesOf(s)
-	st.top(len(src))
-	fs := d.scan(st, st.res[:0], src, 0)
+	fs := d.scanHeld(st, st.res[:0], src)
 	st.res = fs[:0]
 	if len(fs) == 0 {
 		return s

@@ -147,6 +147,21 @@ func (d *Detector) release(st *state) {
 	d.pool.Put(st)
 }
 
+// scanHeld is a top-level scan of src with st, a state the caller took
+// from the pool and holds across several scans (the slog Handler holds one
+// per record): it counts the scan's work and leaves st ready for the next
+// scan, as release would, without returning it to the pool.
+func (d *Detector) scanHeld(st *state, dst []Finding, src []byte) []Finding {
+	st.top(len(src))
+	st.origin = 0
+	dst = d.scan(st, dst, src, 0)
+	if st.own.spent > 0 {
+		d.work.Add(uint64(st.own.spent))
+	}
+	st.reset()
+	return dst
+}
+
 // scanBlock is how much text one prefilter pass covers. Keyword
 // occurrences are collected and processed block by block, so scratch
 // memory stays bounded however many keywords a long input holds; regex

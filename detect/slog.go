@@ -79,11 +79,15 @@ func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
 // attribute is checked once; the record is copied only when something in
 // it changes.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
-	msg := h.d.RedactString(r.Message)
+	// One scan state for the whole record: the message and each key and
+	// value are scanned with it in turn.
+	st := h.d.pool.Get().(*state)
+	defer h.d.pool.Put(st)
+	msg := h.d.redactHeld(st, r.Message)
 	var red []slog.Attr // nil until an attribute changes
 	i := 0
 	r.Attrs(func(a slog.Attr) bool {
-		na, changed := h.attr(a, h.prefix, 0)
+		na, changed := h.attr(st, a, h.prefix, 0)
 		if changed && red == nil {
 			// The attributes before this one are unchanged: copy them
 			// without checking them again.
@@ -121,9 +125,11 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 // carries them.
 func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	red := make([]slog.Attr, len(attrs))
+	st := h.d.pool.Get().(*state)
 	for i, a := range attrs {
-		red[i], _ = h.attr(a, h.prefix, 0)
+		red[i], _ = h.attr(st, a, h.prefix, 0)
 	}
+	h.d.pool.Put(st)
 	inner := h.inner.WithAttrs(red)
 	return &Handler{d: h.d, inner: inner, forms: formsOf(inner), prefix: h.prefix}
 }
@@ -135,30 +141,38 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 	if h.prefix != "" {
 		prefix = h.prefix + "." + name
 	}
-	name, _ = h.key(name)
+	st := h.d.pool.Get().(*state)
+	name, _ = h.key(st, name)
+	h.d.pool.Put(st)
 	inner := h.inner.WithGroup(name)
 	return &Handler{d: h.d, inner: inner, forms: formsOf(inner), prefix: prefix}
 }
 
 // attr returns a with its key and value checked, and whether either
 // changed. Key and value are checked side by side: the key, with path
-// (the group path a is in), is context for the value.
-func (h *Handler) attr(a slog.Attr, path string, depth int) (slog.Attr, bool) {
+// (the group path a is in), is context for the value. st is the scan state
+// the caller holds (see Detector.scanHeld).
+func (h *Handler) attr(st *state, a slog.Attr, path string, depth int) (slog.Attr, bool) {
 	v, resolved := a.Value, false
 	if v.Kind() == slog.KindLogValuer {
 		v, resolved = resolve(v), true
 	}
-	nv, vch := h.value(v, field{path: path, key: a.Key}, depth)
+	nv, vch := h.value(st, v, field{path: path, key: a.Key}, depth)
 	if !vch {
 		nv = v
 	}
-	key, kch := h.key(a.Key)
+	key, kch := h.key(st, a.Key)
 	return slog.Attr{Key: key, Value: nv}, resolved || vch || kch
 }
 
 // key returns RedactedKey and true when k holds a secret, else k.
-func (h *Handler) key(k string) (string, bool) {
-	if k == "" || len(h.d.AppendScan(nil, bytesOf(k))) == 0 {
+func (h *Handler) key(st *state, k string) (string, bool) {
+	if k == "" {
+		return k, false
+	}
+	fs := h.d.scanHeld(st, st.res[:0], bytesOf(k))
+	st.res = fs[:0]
+	if len(fs) == 0 {
 		return k, false
 	}
 	return RedactedKey, true
@@ -173,12 +187,12 @@ func (h *Handler) secret(f field) bool { return h.d.secretPath(f.path, f.key) }
 // value returns v, the value of the field f, with secrets redacted and
 // true, or false when v holds none (the returned Value is then not
 // meaningful).
-func (h *Handler) value(v slog.Value, f field, depth int) (slog.Value, bool) {
+func (h *Handler) value(st *state, v slog.Value, f field, depth int) (slog.Value, bool) {
 	switch v.Kind() {
 	case slog.KindString:
 		s := v.String()
 		if !h.secret(f) {
-			if r := h.d.RedactString(s); r != s {
+			if r := h.d.redactHeld(st, s); r != s {
 				return slog.StringValue(r), true
 			}
 			return v, false
@@ -205,9 +219,9 @@ func (h *Handler) value(v slog.Value, f field, depth int) (slog.Value, bool) {
 		for i, a := range as {
 			na, changed := slog.Attr{Key: a.Key, Value: slog.StringValue(redactedTooDeep)}, true
 			if depth < maxGroupDepth {
-				na, changed = h.attr(a, path, depth+1)
+				na, changed = h.attr(st, a, path, depth+1)
 			} else {
-				na.Key, _ = h.key(a.Key)
+				na.Key, _ = h.key(st, a.Key)
 			}
 			if changed && red == nil {
 				red = make([]slog.Attr, len(as))
