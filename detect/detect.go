@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -55,6 +56,7 @@ type Detector struct {
 	hmacs  sync.Pool // hash.Hash keyed with opts.hmacKey
 	maxWin int       // the largest window reach of any pattern
 	lim    decodeLimits
+	names  nameCache // field keys checked by the slog Handler
 
 	timeouts       atomic.Uint64
 	undecided      atomic.Uint64
@@ -151,6 +153,7 @@ func New(ps []patterns.Pattern, opts ...Option) (*Detector, error) {
 		}
 	}
 	d := &Detector{opts: o}
+	d.names.seed = maphash.MakeSeed()
 	seen := make(map[string]int, len(ps))
 	for _, p := range ps {
 		if p.ID == "" {

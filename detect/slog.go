@@ -157,11 +157,36 @@ func (h *Handler) attr(st *state, a slog.Attr, path string, depth int) (slog.Att
 	if v.Kind() == slog.KindLogValuer {
 		v, resolved = resolve(v), true
 	}
-	nv, vch := h.value(st, v, field{path: path, key: a.Key}, depth)
+	f := field{path: path, key: a.Key}
+	// Most keys are a logger's fixed names: their checks are cached,
+	// unless a name's meaning depends on its group path.
+	cache := !h.d.opts.dottedNames && a.Key != "" && len(a.Key) <= maxCachedName
+	var hash uint64
+	if cache {
+		var flags uint64
+		var ok bool
+		if flags, hash, ok = h.d.names.lookup(a.Key); ok {
+			f.secret = flags&nameSecret != 0
+			nv, vch := h.value(st, v, f, depth)
+			if !vch {
+				nv = v
+			}
+			return slog.Attr{Key: a.Key, Value: nv}, resolved || vch
+		}
+	}
+	f.secret = h.d.secretPath(path, a.Key)
+	nv, vch := h.value(st, v, f, depth)
 	if !vch {
 		nv = v
 	}
 	key, kch := h.key(st, a.Key)
+	if cache && !kch {
+		flags := uint64(nameClean)
+		if f.secret {
+			flags |= nameSecret
+		}
+		h.d.names.store(hash, flags)
+	}
 	return slog.Attr{Key: key, Value: nv}, resolved || vch || kch
 }
 
@@ -178,11 +203,12 @@ func (h *Handler) key(st *state, k string) (string, bool) {
 	return RedactedKey, true
 }
 
-// field names a value: its key and the group path it is in.
-type field struct{ path, key string }
-
-// secret reports whether f's name says its value is a secret.
-func (h *Handler) secret(f field) bool { return h.d.secretPath(f.path, f.key) }
+// field names a value: its key and the group path it is in, and whether
+// that name says its value is a secret.
+type field struct {
+	path, key string
+	secret    bool
+}
 
 // value returns v, the value of the field f, with secrets redacted and
 // true, or false when v holds none (the returned Value is then not
@@ -191,7 +217,7 @@ func (h *Handler) value(st *state, v slog.Value, f field, depth int) (slog.Value
 	switch v.Kind() {
 	case slog.KindString:
 		s := v.String()
-		if !h.secret(f) {
+		if !f.secret {
 			if r := h.d.redactHeld(st, s); r != s {
 				return slog.StringValue(r), true
 			}
@@ -235,11 +261,11 @@ func (h *Handler) value(st *state, v slog.Value, f field, depth int) (slog.Value
 			return slog.GroupValue(red...), true
 		}
 	case slog.KindAny:
-		return h.anyValue(v.Any(), f.key, h.secret(f))
+		return h.anyValue(v.Any(), f.key, f.secret)
 	case slog.KindInt64, slog.KindUint64, slog.KindFloat64:
 		// A number (a PIN) is printed as the same text in both forms:
 		// checked when the name says secret.
-		if !h.secret(f) {
+		if !f.secret {
 			return v, false
 		}
 		s := v.String()
