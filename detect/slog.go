@@ -48,8 +48,10 @@ const (
 // (see Detector.SecretName) is checked as an assignment to that name, as
 // Detector.AppendScanField checks it, in the form the wrapped handler
 // prints it in; so slog.String("password", v) is redacted when
-// "password=v" in text would be. Checking a name that does not say secret
-// costs a few comparisons and no allocation.
+// "password=v" in text would be. A key (up to 64 bytes) found clean is
+// remembered by the Detector, as a keyed hash and never as text, with
+// whether its name says secret, so a logger's fixed keys are checked once;
+// a key that holds a secret is checked, and masked, every time.
 //
 // Not promised: a method that returns a different text each time it is
 // called (the wrapped handler calls it again), and a ReplaceAttr function
