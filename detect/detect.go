@@ -50,18 +50,22 @@ const (
 // secrets allocates nothing.
 type Detector struct {
 	pats   []compiled
-	pf     prefilter
+	pf     *prefilter
 	opts   options
 	pool   sync.Pool // *state
 	hmacs  sync.Pool // hash.Hash keyed with opts.hmacKey
 	maxWin int       // the largest window reach of any pattern
 	lim    decodeLimits
 	names  nameCache // field keys checked by the slog Handler
+	// exempt marks, by pattern index, the patterns a view made by Exempt
+	// does not run; nil when none.
+	exempt []bool
 
 	timeouts       atomic.Uint64
 	undecided      atomic.Uint64
 	undecidedBytes atomic.Uint64
 	work           atomic.Uint64
+	allowed        atomic.Uint64
 }
 
 // compiled is a Pattern ready to run.
@@ -96,6 +100,8 @@ type options struct {
 	// Field names (see names.go), normalized.
 	secretNames, publicNames map[string]bool
 	dottedNames              bool // a name in either map has a dot
+
+	allow *allowSet // WithAllowValues; nil when empty
 }
 
 // WithMatchTimeout bounds each regex search (default DefaultMatchTimeout).
@@ -189,8 +195,12 @@ func New(ps []patterns.Pattern, opts ...Option) (*Detector, error) {
 			}
 		}
 	}
+	if err := o.allow.check(o.hmacKey); err != nil {
+		return nil, err
+	}
 	d.lim = newDecodeLimits(d.maxWin)
-	d.pf = buildPrefilter(d.pats, o.decodeDepth > 0)
+	pf := buildPrefilter(d.pats, o.decodeDepth > 0)
+	d.pf = &pf
 	d.pool.New = func() any { return new(state) }
 	if key := o.hmacKey; len(key) > 0 {
 		d.hmacs.New = func() any { return hmac.New(sha256.New, key) }
@@ -318,6 +328,12 @@ type Stats struct {
 	// scanned it says how costly the text was (ordinary logs spend under
 	// 2 units per byte).
 	Work uint64
+	// Allowed counts candidates exempted by WithAllowValues: found,
+	// judged a secret, and neither reported nor masked because their
+	// exact value is on the allowlist. One value is counted once per
+	// scan; a Writer rescans the context it holds, so a value there may
+	// be counted again.
+	Allowed uint64
 }
 
 // Stats returns the Detector's counters. It is safe to call concurrently
@@ -328,14 +344,18 @@ func (d *Detector) Stats() Stats {
 		Undecided:      d.undecided.Load(),
 		UndecidedBytes: d.undecidedBytes.Load(),
 		Work:           d.work.Load(),
+		Allowed:        d.allowed.Load(),
 	}
 }
 
-// PatternIDs returns the ids of the enabled patterns, in compile order.
+// PatternIDs returns the ids of the enabled patterns, in compile order
+// (without those a view made by Exempt does not run).
 func (d *Detector) PatternIDs() []string {
-	ids := make([]string, len(d.pats))
+	ids := make([]string, 0, len(d.pats))
 	for i := range d.pats {
-		ids[i] = d.pats[i].p.ID
+		if d.exempt == nil || !d.exempt[i] {
+			ids = append(ids, d.pats[i].p.ID)
+		}
 	}
 	return ids
 }
@@ -343,7 +363,7 @@ func (d *Detector) PatternIDs() []string {
 // Pattern returns the enabled pattern with the given id.
 func (d *Detector) Pattern(id string) (patterns.Pattern, bool) {
 	for i := range d.pats {
-		if d.pats[i].p.ID == id {
+		if d.pats[i].p.ID == id && (d.exempt == nil || !d.exempt[i]) {
 			return d.pats[i].p, true
 		}
 	}

@@ -87,6 +87,31 @@
 // and one shorter than 4 bytes are left alone. The slog Handler does this
 // for every attribute, with its group path.
 //
+// # Allowlists
+//
+// [WithAllowValues] exempts exact values a team has reviewed, such as the
+// test tokens of a fixture. Entries are digests, "sha256:" or
+// "hmac-sha256:" and 64 hex digits, so the allowlist holds no secret: a
+// keyed entry ([AllowEntryKeyed]) uses the key of [WithFingerprintKey] and
+// starts with the fingerprint [MaskFingerprint] prints for the value; an
+// unkeyed one ([AllowEntry]) suits values with enough entropy not to be
+// guessed from their hash. [ParseAllowValues] reads one entry per line,
+// with # comments, and reports a bad line by its number, never its text.
+// A candidate whose value is exactly an allowed one, after decoding, is
+// neither reported nor masked, and is counted by Stats().Allowed. Only
+// candidates are hashed, so the check costs nothing on text without
+// them and allocates nothing; undecided regions and values that run on
+// past their pattern's end are never allowed.
+//
+// [Detector.Exempt] returns a view that does not run some patterns, for
+// one call site (a handler, a writer, a field): it shares the compiled
+// Detector, so it costs a pass over the patterns, not a compilation.
+//
+// Spans are as narrow as the secret: in an AWS SigV4 credential
+// (Credential=AKIA…/20260301/us-east-1/s3/aws4_request, also
+// percent-encoded in a presigned URL) only the access key id is masked,
+// and the scope after it is left as is.
+//
 // # Redaction guarantee
 //
 // When in doubt, mask. Every region the engine cannot decide is reported

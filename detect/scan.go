@@ -60,6 +60,10 @@ type state struct {
 	// origin is the absolute offset of the scanned text (the stream
 	// offset of a Writer's buffer); budget blocks are aligned to it.
 	origin int
+	// allowed are the spans of candidates the allowlist exempted in
+	// this scan (allow.go); sum is its digest scratch.
+	allowed [][2]int
+	sum     [32]byte
 }
 
 func (st *state) reset() {
@@ -90,6 +94,10 @@ func (st *state) reset() {
 		st.est, st.span = nil, nil
 	}
 	st.bud, st.origin = nil, 0
+	if cap(st.allowed) > maxPooledCap {
+		st.allowed = nil
+	}
+	st.allowed = st.allowed[:0]
 	st.recent, st.nrecent = [budgetWindow - 1]blockWork{}, 0
 }
 
@@ -180,6 +188,9 @@ func (d *Detector) scan(st *state, dst []Finding, src []byte, depth int) []Findi
 		d.scanBlock(st, src, bs, be, depth)
 		bs = be
 	}
+	if len(st.allowed) > 0 {
+		d.countAllowed(st)
+	}
 	if len(st.found) == 0 {
 		return dst
 	}
@@ -215,6 +226,9 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 			st.nearJobs(src, start, start+len(kw.text), &near)
 		}
 		for _, p := range kw.pats {
+			if d.exempt != nil && d.exempt[p] {
+				continue
+			}
 			st.hits = append(st.hits, hit{pat: p, start: start, end: start + len(kw.text)})
 		}
 	}
@@ -414,11 +428,17 @@ func (d *Detector) accept(st *state, c *compiled, src []byte, ss, se, ms, me int
 	if !ok {
 		return
 	}
-	st.found = append(st.found, f)
 	e := runOn(src, se)
 	if e == se && c.p.Generic && c.p.NeedsContext {
 		e = valueRunOn(src, se)
 	}
+	// An exact allowed value is exempt; one that runs on is longer than
+	// any value on the allowlist could vouch for.
+	if d.opts.allow != nil && e == se && d.allowedValue(st, src[f.Start:f.End]) {
+		st.allowed = append(st.allowed, [2]int{f.Start, f.End})
+		return
+	}
+	st.found = append(st.found, f)
 	if e > se {
 		d.markUndecided(st, se, e, ReasonLimit)
 	}
