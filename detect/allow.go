@@ -35,7 +35,8 @@ const maxAllowLine = 4 << 10
 
 // AllowError reports an invalid allowlist entry. It says where the entry
 // is and what is wrong with it, never what the entry holds: a line of an
-// allowlist may be a secret pasted in place of its digest.
+// allowlist may be a secret pasted in place of its digest. An AllowError
+// is a plain value, safe to share once returned.
 type AllowError struct {
 	// Line is the 1-based line of the entry in the text ParseAllowValues
 	// read, or its 1-based position among the arguments of
@@ -280,10 +281,9 @@ func (d *Detector) countAllowed(st *state) {
 // given ids, for one call site (a handler, a writer, a field) where
 // their findings are known to be noise. The view shares d's compiled
 // patterns, prefilter and allowlist: nothing is compiled again, and
-// building it costs a pass over the patterns. Its findings are those of
-// d with the exempt patterns' removed, as if they were disabled
-// (WithDisabled), except that limits derived from the longest pattern
-// (Horizon, decode windows) stay d's.
+// building it costs a pass over the patterns. It finds what d would find
+// with the exempt patterns disabled (WithDisabled), except that limits
+// derived from the longest pattern (Horizon, decode windows) stay d's.
 //
 // A view of a view exempts both sets. An id that names no pattern of d
 // is an error wrapping ErrInvalidOption; an id disabled at New is
