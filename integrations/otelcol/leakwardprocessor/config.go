@@ -77,9 +77,10 @@ type Config struct {
 	Store StoreConfig `mapstructure:"store"`
 	// Summary configures the attributes that count redactions.
 	Summary SummaryConfig `mapstructure:"summary"`
-	// MatchTimeout bounds each regex search of the detector; zero means
-	// detect.DefaultMatchTimeout. A search that times out is a miss, so a
-	// collector on starved CPUs may want more.
+	// MatchTimeout bounds each regex search of the detector, custom
+	// patterns included; zero means detect.DefaultMatchTimeout. A search
+	// that times out masks its window as undecided, so a collector on
+	// starved CPUs may want more to avoid over-redaction.
 	MatchTimeout time.Duration `mapstructure:"match_timeout"`
 
 	// prevent unkeyed literal initialization

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -229,4 +230,30 @@ func TestCustomPatternHostileRegex(t *testing.T) {
 	assert.NotZero(t, st.Timeouts, "timeouts")
 	assert.LessOrEqual(t, st.Timeouts, uint64(2), "one window searched: at most its plain and anchored searches time out")
 	assert.Equal(t, uint64(1), st.Undecided, "undecided regions")
+}
+
+// TestReadmeExamples: the README's YAML examples of custom patterns and of
+// store reloading are valid configurations, and the custom patterns' own
+// examples pass.
+func TestReadmeExamples(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	var found int
+	for _, block := range strings.Split(string(readme), "```yaml\n")[1:] {
+		block = block[:strings.Index(block, "```")]
+		if !strings.Contains(block, "custom_patterns:") && !strings.Contains(block, "reload_interval:") {
+			continue
+		}
+		found++
+		r, err := confmap.NewRetrievedFromYAML([]byte(block))
+		require.NoError(t, err)
+		conf, err := r.AsConf()
+		require.NoError(t, err)
+		sub, err := conf.Sub("processors::leakward")
+		require.NoError(t, err)
+		cfg := createDefaultConfig()
+		require.NoError(t, sub.Unmarshal(cfg), "README block %d", found)
+		require.NoError(t, cfg.Validate(), "README block %d", found)
+	}
+	assert.Equal(t, 2, found, "README blocks with custom_patterns or reload_interval")
 }
