@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -241,13 +240,9 @@ func compile(p patterns.Pattern, timeout time.Duration) (c compiled, err error) 
 	}
 	re, err := compileRegex(p.Regex)
 	if err != nil {
-		// regexp2's parse errors quote the whole regex, which may hold a
+		// regexp2's parse errors quote the regex, which may hold a
 		// literal secret: keep only the description of the problem.
-		msg := err.Error()
-		if i := strings.Index(msg, " in `"); i >= 0 {
-			msg = msg[:i]
-		}
-		return c, bad("regex: %s", msg)
+		return c, bad("regex: %s", regexProblem(err))
 	}
 	re.MatchTimeout = timeout
 	c.p = p

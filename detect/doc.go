@@ -14,6 +14,12 @@
 // base64, percent and JSON escaping are undone, [WithMask] and
 // [WithFingerprintKey] choose what [Detector.Redact] writes.
 //
+// Patterns of your own join the catalog with patterns.With. A pattern that
+// comes from a configuration file rather than code goes through
+// [CheckCustom] first: it holds it to the catalog's bounds and to the
+// rules a built-in pattern's tests enforce, with errors that never quote
+// the pattern's keywords or regex.
+//
 // # Scanning
 //
 // [Detector.Scan] returns a [Finding] per credential: the pattern id and the

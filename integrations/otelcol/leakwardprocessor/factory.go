@@ -31,7 +31,7 @@ func NewFactory() processor.Factory {
 	)
 }
 
-func redactorFor(cfg component.Config) (*redactor, error) {
+func redactorFor(set processor.Settings, cfg component.Config) (*redactor, error) {
 	c, ok := cfg.(*Config)
 	if !ok {
 		return nil, fmt.Errorf("%w: config is %T, not *leakwardprocessor.Config", ErrInvalidConfig, cfg)
@@ -40,15 +40,19 @@ func redactorFor(cfg component.Config) (*redactor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.watch != nil && set.Logger != nil {
+		s.watch.logger = set.Logger
+	}
 	return newRedactor(s), nil
 }
 
 func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
-	r, err := redactorFor(cfg)
+	r, err := redactorFor(set, cfg)
 	if err != nil {
 		return nil, err
 	}
-	p, err := processorhelper.NewLogs(ctx, set, cfg, next, r.processLogs, processorhelper.WithCapabilities(capabilities))
+	p, err := processorhelper.NewLogs(ctx, set, cfg, next, r.processLogs, processorhelper.WithCapabilities(capabilities),
+		processorhelper.WithStart(r.start), processorhelper.WithShutdown(r.shutdown))
 	if err != nil {
 		return nil, err
 	}
@@ -56,11 +60,12 @@ func createLogs(ctx context.Context, set processor.Settings, cfg component.Confi
 }
 
 func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
-	r, err := redactorFor(cfg)
+	r, err := redactorFor(set, cfg)
 	if err != nil {
 		return nil, err
 	}
-	p, err := processorhelper.NewTraces(ctx, set, cfg, next, r.processTraces, processorhelper.WithCapabilities(capabilities))
+	p, err := processorhelper.NewTraces(ctx, set, cfg, next, r.processTraces, processorhelper.WithCapabilities(capabilities),
+		processorhelper.WithStart(r.start), processorhelper.WithShutdown(r.shutdown))
 	if err != nil {
 		return nil, err
 	}

@@ -112,13 +112,34 @@ type input struct {
 
 const seqTag = "seq="
 
+// acmePattern is the custom pattern of collector-config.yaml.
+var acmePattern = patterns.Pattern{
+	ID:         "acme-internal-token",
+	Confidence: patterns.ConfidenceDistinctive,
+	Keywords:   []string{"acme_"},
+	Regex:      `(?<![a-z0-9_])acme_[0-9a-f]{24}(?![0-9a-f])`,
+	MaxLen:     29,
+}
+
+// acmeToken returns a random token of acmePattern's shape.
+func acmeToken(r *rand.Rand) string {
+	const hexDigits = "0123456789abcdef"
+	b := []byte("acme_")
+	for range 24 {
+		b = append(b, hexDigits[r.IntN(16)])
+	}
+	return string(b)
+}
+
 // makeInput builds n lines. Line i carries "seq=<i>" so that check can tell
 // a lost or duplicated record. Lines cycle through: a generated GitHub token
-// in several contexts, a catalog example, and clean text.
+// in several contexts (every other one of the second kind replaced by a
+// token of the configured custom pattern), a catalog example, and clean
+// text.
 func makeInput(n int) (*input, error) {
 	// A long match timeout: on a loaded machine a timed-out search is a
 	// miss, and the input's record of its secrets must be complete.
-	det, err := detect.New(patterns.Default(), detect.WithMatchTimeout(30*time.Second))
+	det, err := detect.New(patterns.With(patterns.Default(), acmePattern), detect.WithMatchTimeout(30*time.Second))
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +159,11 @@ func makeInput(n int) (*input, error) {
 				in.leakedLines[i] = true
 			}
 		case 1:
-			body = "WARN export GITHUB_TOKEN=" + vectors.GitHubToken(r) + " found in environment dump"
+			if i%8 == 5 {
+				body = "WARN billing client rejected " + acmeToken(r)
+			} else {
+				body = "WARN export GITHUB_TOKEN=" + vectors.GitHubToken(r) + " found in environment dump"
+			}
 		case 2:
 			body = "DEBUG " + samples[(i/4)%len(samples)].Text
 		case 3:

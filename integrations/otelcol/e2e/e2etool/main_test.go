@@ -20,6 +20,15 @@ func TestInputIsDeterministic(t *testing.T) {
 	assert.Equal(t, 40, bytes.Count(a.text, []byte("\n")), "lines")
 	assert.Equal(t, 30, a.withSecret, "lines with a secret")
 	assert.Len(t, a.leakedLines, 2, "lines with a known-leaked key")
+	// Lines 5, 13, 21… hold a token of the custom pattern, 5 of 40, each
+	// recorded as a secret to look for in the output.
+	custom := 0
+	for _, s := range a.secrets {
+		if bytes.HasPrefix([]byte(s), []byte("acme_")) {
+			custom++
+		}
+	}
+	assert.Equal(t, 5, custom, "secrets of the custom pattern")
 }
 
 func TestSeqOf(t *testing.T) {
