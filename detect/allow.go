@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"hash/maphash"
 	"io"
 	"slices"
 	"strings"
@@ -321,8 +320,6 @@ func (d *Detector) Exempt(ids ...string) (*Detector, error) {
 	}
 	// Per-Detector state, as New sets it up: scratch pools and the field
 	// key cache (its decisions depend on the patterns run).
-	v.pool.New = func() any { return new(state) }
-	v.hmacs.New = d.hmacs.New
-	v.names.seed = maphash.MakeSeed()
+	v.setup()
 	return v, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -449,4 +450,22 @@ func BenchmarkScanAllow(b *testing.B) {
 			})
 		}
 	}
+}
+
+// TestExemptCoversDetectorFields fails when Detector gains a field, so
+// that whoever adds it decides whether a view made by Exempt shares it
+// (copied in Exempt), owns it (set up in setup) or starts it at zero (a
+// counter).
+func TestExemptCoversDetectorFields(t *testing.T) {
+	var got []string
+	typ := reflect.TypeFor[Detector]()
+	for i := range typ.NumField() {
+		got = append(got, typ.Field(i).Name)
+	}
+	want := []string{
+		"pats", "pf", "opts", "maxWin", "lim", "exempt", // shared or copied by Exempt
+		"pool", "hmacs", "names", // owned: setup
+		"timeouts", "undecided", "undecidedBytes", "work", "allowed", // counters, zero in a view
+	}
+	assert.ElementsMatch(t, want, got, "Detector's fields: a new one must be handled in Exempt or setup")
 }

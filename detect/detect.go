@@ -158,7 +158,6 @@ func New(ps []patterns.Pattern, opts ...Option) (*Detector, error) {
 		}
 	}
 	d := &Detector{opts: o}
-	d.names.seed = maphash.MakeSeed()
 	seen := make(map[string]int, len(ps))
 	for _, p := range ps {
 		if p.ID == "" {
@@ -200,11 +199,18 @@ func New(ps []patterns.Pattern, opts ...Option) (*Detector, error) {
 	d.lim = newDecodeLimits(d.maxWin)
 	pf := buildPrefilter(d.pats, o.decodeDepth > 0)
 	d.pf = &pf
+	d.setup()
+	return d, nil
+}
+
+// setup prepares what each Detector, and each view of one made by Exempt,
+// owns rather than shares: its scratch pools and its field key cache.
+func (d *Detector) setup() {
 	d.pool.New = func() any { return new(state) }
-	if key := o.hmacKey; len(key) > 0 {
+	if key := d.opts.hmacKey; len(key) > 0 {
 		d.hmacs.New = func() any { return hmac.New(sha256.New, key) }
 	}
-	return d, nil
+	d.names.seed = maphash.MakeSeed()
 }
 
 // compile checks and compiles one pattern.
