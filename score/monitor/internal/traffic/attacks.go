@@ -59,14 +59,18 @@ func pickNote(u float64, weights ...float64) int {
 //   - KeyTesting: one VPS /24 (the instance's Source) tries 20–200 keys
 //     (log-uniform) over 5–60 minutes, 1–2 cheap reads each, with a tool.
 //     Of the tried keys 95% ("dump", 60% of instances), 50% ("mixed",
-//     30%) or 10% ("established", a stolen set) have no history.
+//     30%) or 10% ("established", a stolen set) have no history; the
+//     others are victims with a history like any other.
 //   - Billing: spend per hour 15–150 times the key's mean (at least
-//     30,000 units an hour) for 1–16 hours. "burst/vps": 20–200 calls per 5
-//     minutes from 1–3 VPS networks with a tool (70%) or the victim's
-//     client; "usual-net/own-client": 5–60 calls per 5 minutes from the
-//     key's most used /24 and client; "sustained-few/vps" and
-//     "sustained-few/usual-net": 1–4 expensive calls per 5 minutes for
-//     4–16 hours. Each call costs at least 10 times the key's median.
+//     30,000 units an hour) for 1–16 hours, on a write operation, each
+//     call costing at least the key's median. "burst/vps" (30%): 20–200
+//     calls per 5 minutes for 1–6 hours from 1–3 VPS networks with a tool
+//     (70%) or the victim's client; "usual-net/own-client" (25%): 5–60
+//     calls per 5 minutes for 1–8 hours from the key's most used /24 and
+//     client; "sustained-few/vps" (25%) and "sustained-few/usual-net":
+//     1–4 calls per 5 minutes for 4–16 hours of an image operation the
+//     key never used, each costing at least 10 times its median. Victims
+//     are services (80%) or persons.
 //   - PrivEsc: a key that only ever read starts write and admin calls
 //     (the first anomalous call is one), 3–40 calls over 10 minutes to 6
 //     hours, 40% of them reads: from the key's most used /24 and client
@@ -151,7 +155,7 @@ func (g *gen) attackStream(kind evalset.Kind, at int64) {
 			if g.r.Float64() < unknown {
 				k = g.key("tried-unknown")
 			} else {
-				k, _, _ = g.ownKey("", 0.6, &plan{})
+				k, _, _, _ = g.victim(0.6, &plan{}, at)
 			}
 			in.Victims = append(in.Victims, k)
 			t := at + g.r.Int64N(span)
@@ -167,7 +171,7 @@ func (g *gen) attackStream(kind evalset.Kind, at int64) {
 		k, _, _, u := g.victim(0.8, &plan{}, at)
 		in.Victims = []int32{k}
 		hourly := max(u.hourly*float64(g.logUniform(15, 150)), 30000)
-		minUnits := 10 * u.units
+		minUnits := u.units // a burst's calls cost what the key's usually do, or more
 		var addrs []netip.Addr
 		ag := tool
 		var perWindow [2]int
@@ -188,9 +192,11 @@ func (g *gen) attackStream(kind evalset.Kind, at int64) {
 		case 2:
 			addrs, op = []netip.Addr{g.vps()}, g.op("POST /v1/images/generations")
 			perWindow, dur, in.Note = [2]int{1, 4}, 4*3600+g.r.Int64N(12*3600), "sustained-few/vps"
+			minUnits = 10 * u.units
 		default:
 			addrs, ag, op = []netip.Addr{u.addr}, u.agent, g.op("POST /v1/images/generations")
 			perWindow, dur, in.Note = [2]int{1, 4}, 4*3600+g.r.Int64N(12*3600), "sustained-few/usual-net"
+			minUnits = 10 * u.units
 		}
 		c := perWindow[0] + g.r.IntN(perWindow[1]-perWindow[0]+1)
 		units := max(hourly/12/float64(c), minUnits)

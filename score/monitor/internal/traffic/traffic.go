@@ -1,13 +1,69 @@
 // Package traffic generates deterministic, labelled key-usage traffic for
-// evaluating the monitor: benign keys of several kinds (services with daily
-// cycles, people moving between home, office, phone and travel networks,
-// CI bursts, nightly batches, new and migrated deployments) mixed with
-// attack scenarios (replay from many networks, use after leak, slow drip
-// from one new network, billing spike, a source testing many keys).
+// evaluating the monitor. It is one model of traffic, written from how
+// such traffic looks and not from how the monitor decides; its
+// assumptions are listed here and on each generator function.
 //
-// The world model is written from how such traffic looks, not from how the
-// monitor decides; its assumptions are listed on each generator function.
-// Nothing here is safe for concurrent use.
+// # Two outputs
+//
+// [Generate] returns the original model as a [Traffic]: 21 days, benign
+// keys of six kinds (services with daily cycles, people moving between
+// home, office, phone and travel networks, CI bursts, nightly batches,
+// new and migrated deployments) and five attack scenarios (replay from
+// many networks, use after leak, slow drip from one new network, billing
+// spike, a source testing many keys). Its output is pinned by a test.
+//
+// [GenerateStream] returns the evalset format ([evalset.Stream]): 35 days,
+// seven attack kinds (the five above plus privilege escalation and a
+// dormant key reactivated) in several variants each (Instance.Note), and
+// a benign population that also makes the changes a monitor must not
+// mistake for misuse. It reuses Generate's archetypes through a per-key
+// plan (activity, read-only, office, trip, home move, second region,
+// silences) that Generate does not set.
+//
+// # Assumptions of GenerateStream
+//
+//   - Address world: 6 cloud providers (24 /16s each), 12 home ISPs (16
+//     /16s each), 4 mobile carriers, 300 office /24s, 8 foreign ISPs seen
+//     only when travelling, 3–5 relay platforms with 2–6 cloud /24s each.
+//   - Activity: each key's rate is its archetype's times a log-normal
+//     multiplier (σ 1.2) around 0.06–0.15, so a typical key makes a few
+//     calls a day and a few make hundreds; about 400 calls a key over 35
+//     days on average, and about 850,000 events at the default size
+//     (2,000 benign keys, 20 instances per kind).
+//   - Benign behaviours, by share of keys (labels in Stream.Behaviour):
+//     service 24%, person 15%, ci 6%, batch 4%, migrating 3%, new 5%,
+//     sparse 8% (1–12 sessions in the whole span), relay 6% (a relay
+//     platform's /24s shared by all its customers), app-fleet 0.5% (a key
+//     inside an app: thousands of home and mobile networks), serverless
+//     3% (a fresh cloud address per invocation), new-region 3% (a second
+//     cloud /16, sometimes another provider, beside the first), travel 4%
+//     (a 2–7 day trip, half of them abroad), home-move 3% (a new ISP),
+//     dormant-return 1.5% (active 0.5–3 days, silent ≥ 30 days, back from
+//     its usual networks and clients), leak-ignored 1% (a leak notice,
+//     and the owner carries on), rotated 1% (leak notice, then Unmark 10
+//     minutes to 2 days later, then the owner carries on or stops),
+//     launch 6% (tries a newly launched expensive operation within hours
+//     of its fleet-wide launch), org-audit 6% (organisations of 8–57 keys
+//     validated from their office in minutes). Keys of the first seven
+//     behaviours whose client moved to a new release during the span
+//     (four client families; each key 0–several days after the release,
+//     10% never) are labelled sdk-upgrade.
+//   - Attacks start between 60% of the span and 2 days before the end, so
+//     victims have weeks of history; a dormant key's attack starts after
+//     its silence of at least 30 days (shorter only when the span is).
+//     Every victim has at least 3 own calls before the attack; Start is
+//     the first anomalous call. The kinds and their variants are listed
+//     on attackStream.
+//   - Delivery: events are in time order, or with Spec.Jitter each event
+//     is delayed by a uniform 0 to Jitter seconds.
+//   - Not modelled: time zones (all daily cycles are in UTC), IPv6 beyond
+//     phones, keys shared between unrelated owners, attackers that copy
+//     the owner's daily cycle, benign keys whose owners are also
+//     attacked.
+//
+// The same Spec always gives the same output. Generate and
+// GenerateStream may run concurrently; what they return is not safe for
+// concurrent mutation.
 package traffic
 
 import (
@@ -374,7 +430,10 @@ type keyShape struct {
 // mean rate is log-normal (median 1 per hour, 0.2–40). Units per call are
 // log-normal around a per-key median. A migrating service moves, on a day
 // between day 3 and the end, to a /24 in a new /16 of its provider with a
-// new client version, overlapping old and new for 1–24 hours.
+// new client version, overlapping old and new for 1–24 hours. A plan
+// (GenerateStream) scales the rate, can make the key read-only, and can
+// start a second region at plan.region that takes half of the calls from
+// then on.
 func (g *gen) service(k int32, from int64, migrate bool, pl *plan) keyShape {
 	p := g.cloud[g.r.IntN(len(g.cloud))]
 	b1 := p[g.r.IntN(len(p))]
@@ -451,8 +510,11 @@ func (g *gen) service(k int32, from int64, migrate bool, pl *plan) keyShape {
 // 30% of phone sessions over IPv6, a random /48 of the carrier's /32), and
 // for 30% of people a 2–5 day trip using hotel and café networks of random
 // ISPs. Two or three clients (a CLI, a phone app, sometimes scripts with a
-// common HTTP library) on computers, the phone app on the phone. 1–6 sessions a day between 8:00 and 23:00, 1–20
-// calls each.
+// common HTTP library) on computers, the phone app on the phone. 1–6
+// sessions a day between 8:00 and 23:00, 1–20 calls each. A plan
+// (GenerateStream) scales the sessions, can make the key read-only, fix
+// the office (an organisation's) or the home /24, place a 2–7 day trip
+// (half of them on foreign ISPs), or move home to another ISP.
 func (g *gen) person(k int32, from int64, pl *plan) keyShape {
 	isp := g.isps[g.r.IntN(len(g.isps))]
 	home := g.addrIn(isp[g.r.IntN(len(isp))], -1)
@@ -562,7 +624,7 @@ func (g *gen) phone(ci int, carrier []uint16) netip.Addr {
 // of a cloud provider, each build on a random runner /24. 0.5–8 builds per
 // weekday (a fifth of that at weekends) during working hours, each 10–300
 // calls (log-normal per build around a per-key median of 10–60) over 2–10
-// minutes.
+// minutes. A plan (GenerateStream) scales the builds.
 func (g *gen) ci(k int32, from int64, pl *plan) keyShape {
 	pool := g.ciPools[g.r.IntN(len(g.ciPools))]
 	agent := g.agent([]string{"ci-deploy/1.0", "pytest/8.0", "terraform/1.7"}[g.r.IntN(3)])
@@ -595,7 +657,7 @@ func (g *gen) ci(k int32, from int64, pl *plan) keyShape {
 
 // batch: a nightly job at a fixed hour (±10 minutes) from one cloud /24,
 // 10–150 calls over 10–30 minutes, and on 10% of nights a retry that
-// doubles it.
+// doubles it. A plan (GenerateStream) scales the calls.
 func (g *gen) batch(k int32, from int64, pl *plan) keyShape {
 	p := g.cloud[g.r.IntN(len(g.cloud))]
 	a := g.addrIn(p[g.r.IntN(len(p))], -1)
