@@ -97,7 +97,7 @@ func checkStream(t *testing.T, name string, s *evalset.Stream, spec Spec) {
 		}
 	}
 	own := map[int32][]evalset.Event{} // victims' own calls
-	first := map[int32]evalset.Event{}  // instances' first calls
+	first := map[int32]evalset.Event{} // instances' first calls
 	for _, in := range s.Instances {
 		if in.Kind == evalset.Dormant || in.Kind == evalset.PrivEsc || in.Kind == evalset.Drip {
 			own[in.Victims[0]] = nil
