@@ -419,8 +419,6 @@ type keyShape struct {
 	units float64
 	// nets are the key's usual addresses (one host of each usual /24).
 	nets []netip.Addr
-	// perDay is the key's mean calls a day.
-	perDay float64
 }
 
 // service: a backend in one or two /24s of a cloud provider (30% spread
@@ -465,7 +463,6 @@ func (g *gen) service(k int32, from int64, migrate bool, pl *plan) keyShape {
 		rate *= pl.scale
 		pl.regionNet = g.regionNet(pl, p)
 	}
-	shape.perDay = 24 * rate
 	amp := 0.3 + 0.6*g.r.Float64()
 	peak := g.r.Float64() * 24
 	weekend := 0.4 + 0.6*g.r.Float64()
@@ -550,7 +547,6 @@ func (g *gen) person(k int32, from int64, pl *plan) keyShape {
 			}
 		}
 	}
-	shape.perDay = perDay * 10.5
 	moved := false
 	for d := from - from%g.day; d < g.end; d += g.day {
 		if pl != nil && pl.homeMove > 0 && d >= pl.homeMove && !moved {
@@ -635,7 +631,7 @@ func (g *gen) ci(k int32, from int64, pl *plan) keyShape {
 	if pl != nil {
 		perDay *= pl.scale
 	}
-	shape := keyShape{agent: agent, ops: ops, units: units, perDay: perDay * median}
+	shape := keyShape{agent: agent, ops: ops, units: units}
 	for d := from - from%g.day; d < g.end; d += g.day {
 		mu := perDay
 		if wd := (d / g.day) % 7; wd == 2 || wd == 3 {
@@ -669,7 +665,7 @@ func (g *gen) batch(k int32, from int64, pl *plan) keyShape {
 	if pl != nil {
 		calls = max(1, int(float64(calls)*pl.scale))
 	}
-	shape := keyShape{agent: agent, ops: ops, units: units, nets: []netip.Addr{a}, perDay: float64(calls)}
+	shape := keyShape{agent: agent, ops: ops, units: units, nets: []netip.Addr{a}}
 	for d := from - from%g.day; d < g.end; d += g.day {
 		n := calls
 		if g.r.Float64() < 0.1 {
