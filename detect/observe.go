@@ -31,7 +31,8 @@ const (
 	// AppendScanField or RedactField call, whatever it found; once per
 	// Writer round, for the input bytes that round emitted (each input
 	// byte once, though the Writer scans context again); and by a
-	// Handler once per message, attribute key, and value it checks (a
+	// Handler once per message, attribute key and value it checks (a key
+	// it has already found clean is not scanned again, nor counted; a
 	// value of kind Any once per form it is rendered in, with the bytes
 	// of the rendering).
 	EventScanned EventKind = iota + 1
