@@ -101,6 +101,8 @@ type options struct {
 	dottedNames              bool // a name in either map has a dot
 
 	allow *allowSet // WithAllowValues; nil when empty
+
+	observer Observer // WithObserver; nil when none
 }
 
 // WithMatchTimeout bounds each regex search (default DefaultMatchTimeout).

@@ -149,6 +149,25 @@
 // redacts each value in the form its inner handler will print it, and a
 // value it cannot render is replaced by [RedactedUnrenderable].
 //
+// # Metrics
+//
+// [WithObserver] sets an [Observer] that the Detector, its Writers,
+// Readers and Handlers report to, synchronously: bytes checked, each
+// finding returned or masked, by pattern id (undecided regions with their
+// [Reason]), regex searches that timed out, and the change in bytes a
+// Writer holds back ([EventKind] says what each counts). [Counters] is a
+// ready Observer for metrics: atomic totals, findings by pattern id,
+// undecided regions by reason.
+//
+//	var c detect.Counters
+//	d, err := detect.New(patterns.Default(), detect.WithObserver(&c))
+//	…
+//	c.ByPattern() // map[github-pat-classic:3 password-assignment:1]
+//
+// Without an Observer, reporting costs one comparison per call. With
+// one, it is one Observe call per check plus one per finding; a check
+// that finds nothing allocates nothing.
+//
 // # Limits
 //
 // A timed-out search depends on the machine: under heavy load an

@@ -136,3 +136,24 @@ func ExampleDetector_Exempt() {
 	// request_token=[REDACTED:generic-high-entropy-secret]
 	// request_token=Zk81vPqW3mRt9xLq2wNb7c
 }
+
+func ExampleCounters() {
+	var c detect.Counters
+	d, err := detect.New([]patterns.Pattern{acme}, detect.WithObserver(&c))
+	if err != nil {
+		panic(err)
+	}
+	d.RedactString("token=acme_3f9c2a7b1e5d8c4f6a0b9e2d")
+	w := d.NewWriter(os.Stdout)
+	fmt.Fprintln(w, "user=alice token=acme_3f9c2a7b1e5d8c4f6a0b9e2d")
+	fmt.Println("held back before Close:", c.Totals().HeldBackBytes)
+	w.Close()
+	t := c.Totals()
+	fmt.Println("scanned:", t.ScannedBytes, "held back:", t.HeldBackBytes)
+	fmt.Println("by pattern:", c.ByPattern())
+	// Output:
+	// held back before Close: 47
+	// user=alice token=[REDACTED:acme-internal-token]
+	// scanned: 82 held back: 0
+	// by pattern: map[acme-internal-token:2]
+}

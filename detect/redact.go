@@ -63,6 +63,7 @@ func (d *Detector) Redact(dst, src []byte) []byte {
 	st.top(len(src))
 	fs := d.scan(st, st.res[:0], src, 0)
 	dst = d.applyMasks(dst, src, fs)
+	d.observe(len(src), fs)
 	st.res = fs[:0]
 	d.release(st)
 	return dst
@@ -82,6 +83,7 @@ func (d *Detector) redactHeld(st *state, s string) string {
 	src := bytesOf(s)
 	fs := d.scanHeld(st, st.res[:0], src)
 	st.res = fs[:0]
+	d.observe(len(src), fs)
 	if len(fs) == 0 {
 		return s
 	}
@@ -92,7 +94,8 @@ func (d *Detector) redactHeld(st *state, s string) string {
 // masks, as Redact would write them, for callers that have already scanned
 // src (to count or score the findings) and should not scan it twice. fs
 // must come from Scan or AppendScan of the same src (sorted and disjoint);
-// findings that are out of order or out of range are skipped.
+// findings that are out of order or out of range are skipped. It reports
+// nothing to the Observer: the scan of src did.
 func (d *Detector) RedactFindings(dst, src []byte, fs []Finding) []byte {
 	return d.applyMasks(dst, src, fs)
 }

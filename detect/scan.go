@@ -132,11 +132,15 @@ func (d *Detector) Scan(src []byte) []Finding {
 // AppendScan appends the findings in src to dst and returns the extended
 // slice, for callers who reuse a slice across calls.
 func (d *Detector) AppendScan(dst []Finding, src []byte) []Finding {
-	return d.appendScanAt(dst, src, 0)
+	n := len(dst)
+	dst = d.appendScanAt(dst, src, 0)
+	d.observe(len(src), dst[n:])
+	return dst
 }
 
 // appendScanAt is AppendScan of src found at offset origin of a longer
-// input (a stream), to which budget blocks are aligned.
+// input (a stream), to which budget blocks are aligned. It reports nothing
+// to the Observer: internal scans use it, and their callers report.
 func (d *Detector) appendScanAt(dst []Finding, src []byte, origin int) []Finding {
 	st := d.pool.Get().(*state)
 	st.top(len(src))
@@ -345,6 +349,7 @@ func (d *Detector) runRegion(st *state, c *compiled, src []byte, lo, hi int, hit
 	})
 	if err != nil {
 		d.timeouts.Add(1)
+		d.observeTimeout()
 		d.markUndecided(st, lo, hi, ReasonTimeout)
 	}
 }
@@ -407,6 +412,7 @@ func (d *Detector) tryAt(st *state, c *compiled, src []byte, lo, at int) {
 	})
 	if err != nil {
 		d.timeouts.Add(1)
+		d.observeTimeout()
 		d.markUndecided(st, lo+runeOff(offs, a), lo+runeOff(offs, b), ReasonTimeout)
 	}
 }

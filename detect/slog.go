@@ -199,6 +199,7 @@ func (h *Handler) key(st *state, k string) (string, bool) {
 	}
 	fs := h.d.scanHeld(st, st.res[:0], bytesOf(k))
 	st.res = fs[:0]
+	h.d.observe(len(k), fs)
 	if len(fs) == 0 {
 		return k, false
 	}

@@ -63,6 +63,7 @@ type Writer struct {
 	notify func(Finding)
 	// tailMasked: the output so far ends with an undecided mask.
 	tailMasked bool
+	held       int // Buffered() as last reported to the Observer
 }
 
 // OnFinding registers fn to be called with each finding as it is redacted
@@ -102,6 +103,7 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if len(w.buf)-w.ctx >= roundBytes {
 		w.round(false)
 	}
+	w.observeHeld()
 	return n, w.err
 }
 
@@ -111,6 +113,7 @@ func (w *Writer) Flush() error {
 		return w.err
 	}
 	w.round(false)
+	w.observeHeld()
 	return w.err
 }
 
@@ -125,11 +128,22 @@ func (w *Writer) Close() error {
 	}
 	w.round(true)
 	w.closed = true
+	w.observeHeld()
 	return w.err
 }
 
 // Buffered returns the number of input bytes held back.
 func (w *Writer) Buffered() int { return len(w.buf) - w.ctx }
+
+// observeHeld reports the change in Buffered since the last report.
+func (w *Writer) observeHeld() {
+	if o := w.d.opts.observer; o != nil {
+		if n := w.Buffered(); n != w.held {
+			o.Observe(Event{Kind: EventHeldBack, Bytes: n - w.held})
+			w.held = n
+		}
+	}
+}
 
 // round scans the buffer and emits what is decided: everything when final,
 // else everything up to Horizon() bytes before the end of the buffer.
@@ -162,6 +176,9 @@ func (w *Writer) round(final bool) {
 		// goes on under that mask.
 		if !(w.tailMasked && f.Undecided != Decided && f.Start < w.ctx && prev == w.ctx) {
 			out = w.d.appendMask(out, f, w.buf[f.Start:f.End])
+			if w.d.opts.observer != nil {
+				w.d.observeFound(&f, f.End-start)
+			}
 		}
 		prev = f.End
 		tail = f.Undecided != Decided && f.End >= cut
@@ -178,6 +195,7 @@ func (w *Writer) round(final bool) {
 	}
 	w.tailMasked = tail
 	w.out = out
+	w.d.observe(cut-w.ctx, nil)
 	if len(out) > 0 {
 		if _, err := w.w.Write(out); err != nil {
 			w.err = err

@@ -226,12 +226,12 @@ type settings struct {
 }
 
 // resolve validates c, reads the fingerprint key, the pepper and the store,
-// and compiles the detector.
-func (c *Config) resolve() (*settings, error) {
+// and compiles the detector, with the extra options as well.
+func (c *Config) resolve(extra ...detect.Option) (*settings, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	var opts []detect.Option
+	opts := append([]detect.Option(nil), extra...)
 	switch c.Mask {
 	case MaskPrefix:
 		opts = append(opts, detect.WithMask(detect.MaskPrefix))

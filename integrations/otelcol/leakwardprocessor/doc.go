@@ -104,8 +104,18 @@
 // (assert to an interface with that method) returning the counters of
 // their detector since it was built: regex searches that timed out,
 // undecided regions and their bytes. Per record, undecided regions are in
-// the summary attribute "leakward.redacted.undecided". The processor does
-// not yet report these as collector telemetry.
+// the summary attribute "leakward.redacted.undecided".
+//
+// # Metrics
+//
+// The processor reports through the collector's own telemetry
+// (component.TelemetrySettings.MeterProvider), so the collector's metrics
+// endpoint shows, per processor instance, cumulative counters:
+// leakward.processor.scanned (By), leakward.processor.findings
+// ({finding}, attribute "pattern"), leakward.processor.undecided
+// ({region}, attribute "reason") and leakward.processor.timeouts
+// ({search}). The README's table says what each counts. The detector
+// reports to a detect.Counters; the collector reads it when it collects.
 //
 // # Configuration
 //
