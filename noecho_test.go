@@ -101,6 +101,13 @@ func TestNoEcho(t *testing.T) {
 			// Error paths: a pattern built from the example text itself.
 			_, perr := detect.New([]patterns.Pattern{{ID: "bad", Keywords: []string{ex}, Regex: ex + "("}})
 			assertNoEcho(t, name+" New error", secrets, perr)
+			// A configured pattern whose keyword, regex or example is the
+			// example text: CheckCustom quotes none of them.
+			assertNoEcho(t, name+" CheckCustom errors", secrets,
+				detect.CheckCustom(patterns.Pattern{ID: "bad", Keywords: []string{ex}, Regex: ex + "("}),
+				detect.CheckCustom(patterns.Pattern{ID: "bad", Keywords: []string{"acme"}, Regex: "acme" + ex + "("}),
+				detect.CheckCustom(patterns.Pattern{ID: "bad", Keywords: []string{"acme"}, Regex: "acme" + ex + `\k<x>`}),
+				detect.CheckCustom(patterns.Pattern{ID: "bad", Keywords: []string{"acme"}, Regex: "acme_[0-9]+", Examples: []string{ex}}))
 		}
 	}
 }

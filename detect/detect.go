@@ -5,7 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"strings"
+	"hash/maphash"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -49,17 +49,22 @@ const (
 // secrets allocates nothing.
 type Detector struct {
 	pats   []compiled
-	pf     prefilter
+	pf     *prefilter
 	opts   options
 	pool   sync.Pool // *state
 	hmacs  sync.Pool // hash.Hash keyed with opts.hmacKey
 	maxWin int       // the largest window reach of any pattern
 	lim    decodeLimits
+	names  nameCache // field keys checked by the slog Handler
+	// exempt marks, by pattern index, the patterns a view made by Exempt
+	// does not run; nil when none.
+	exempt []bool
 
 	timeouts       atomic.Uint64
 	undecided      atomic.Uint64
 	undecidedBytes atomic.Uint64
 	work           atomic.Uint64
+	allowed        atomic.Uint64
 
 	lineOnce sync.Once // builds lines (lines.go) on first use
 	lines    *lineInfo
@@ -98,6 +103,10 @@ type options struct {
 	secretNames, publicNames map[string]bool
 	dottedNames              bool // a name in either map has a dot
 	keepLines                bool // masks keep line breaks (redact.go)
+
+	allow *allowSet // WithAllowValues; nil when empty
+
+	observer Observer // WithObserver; nil when none
 }
 
 // WithMatchTimeout bounds each regex search (default DefaultMatchTimeout).
@@ -190,13 +199,24 @@ func New(ps []patterns.Pattern, opts ...Option) (*Detector, error) {
 			}
 		}
 	}
+	if err := o.allow.check(o.hmacKey); err != nil {
+		return nil, err
+	}
 	d.lim = newDecodeLimits(d.maxWin)
-	d.pf = buildPrefilter(d.pats, o.decodeDepth > 0)
+	pf := buildPrefilter(d.pats, o.decodeDepth > 0)
+	d.pf = &pf
+	d.setup()
+	return d, nil
+}
+
+// setup prepares what each Detector, and each view of one made by Exempt,
+// owns rather than shares: its scratch pools and its field key cache.
+func (d *Detector) setup() {
 	d.pool.New = func() any { return new(state) }
-	if key := o.hmacKey; len(key) > 0 {
+	if key := d.opts.hmacKey; len(key) > 0 {
 		d.hmacs.New = func() any { return hmac.New(sha256.New, key) }
 	}
-	return d, nil
+	d.names.seed = maphash.MakeSeed()
 }
 
 // compile checks and compiles one pattern.
@@ -232,13 +252,9 @@ func compile(p patterns.Pattern, timeout time.Duration) (c compiled, err error) 
 	}
 	re, err := compileRegex(p.Regex)
 	if err != nil {
-		// regexp2's parse errors quote the whole regex, which may hold a
+		// regexp2's parse errors quote the regex, which may hold a
 		// literal secret: keep only the description of the problem.
-		msg := err.Error()
-		if i := strings.Index(msg, " in `"); i >= 0 {
-			msg = msg[:i]
-		}
-		return c, bad("regex: %s", msg)
+		return c, bad("regex: %s", regexProblem(err))
 	}
 	re.MatchTimeout = timeout
 	c.p = p
@@ -319,6 +335,12 @@ type Stats struct {
 	// scanned it says how costly the text was (ordinary logs spend under
 	// 2 units per byte).
 	Work uint64
+	// Allowed counts candidates exempted by WithAllowValues: found,
+	// judged a secret, and neither reported nor masked because their
+	// exact value is on the allowlist. One value is counted once per
+	// scan; a Writer rescans the context it holds, so a value there may
+	// be counted again.
+	Allowed uint64
 }
 
 // Stats returns the Detector's counters. It is safe to call concurrently
@@ -329,14 +351,18 @@ func (d *Detector) Stats() Stats {
 		Undecided:      d.undecided.Load(),
 		UndecidedBytes: d.undecidedBytes.Load(),
 		Work:           d.work.Load(),
+		Allowed:        d.allowed.Load(),
 	}
 }
 
-// PatternIDs returns the ids of the enabled patterns, in compile order.
+// PatternIDs returns the ids of the enabled patterns, in compile order
+// (without those a view made by Exempt does not run).
 func (d *Detector) PatternIDs() []string {
-	ids := make([]string, len(d.pats))
+	ids := make([]string, 0, len(d.pats))
 	for i := range d.pats {
-		ids[i] = d.pats[i].p.ID
+		if d.exempt == nil || !d.exempt[i] {
+			ids = append(ids, d.pats[i].p.ID)
+		}
 	}
 	return ids
 }
@@ -344,7 +370,7 @@ func (d *Detector) PatternIDs() []string {
 // Pattern returns the enabled pattern with the given id.
 func (d *Detector) Pattern(id string) (patterns.Pattern, bool) {
 	for i := range d.pats {
-		if d.pats[i].p.ID == id {
+		if d.pats[i].p.ID == id && (d.exempt == nil || !d.exempt[i]) {
 			return d.pats[i].p, true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/leakward/leakward/detect"
 	"github.com/leakward/leakward/patterns"
@@ -96,4 +97,63 @@ func ExampleDetector_RedactField() {
 	// [REDACTED:password-assignment]
 	// ${DB_PASSWORD}
 	// Tq7wLz2VbK9x
+}
+
+func ExampleWithAllowValues() {
+	// The allowlist holds digests, never the values: it is computed once
+	// from the fixture's token and kept in a file.
+	list := "# test token of the integration fixtures\n" +
+		detect.AllowEntry([]byte("acme_00c0ffee00c0ffee00c0ffee")) + "\n"
+	entries, err := detect.ParseAllowValues(strings.NewReader(list))
+	if err != nil {
+		panic(err)
+	}
+	d, err := detect.New([]patterns.Pattern{acme}, detect.WithAllowValues(entries...))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(d.RedactString("fixture=acme_00c0ffee00c0ffee00c0ffee"))
+	fmt.Println(d.RedactString("token=acme_3f9c2a7b1e5d8c4f6a0b9e2d"))
+	fmt.Println(d.Stats().Allowed)
+	// Output:
+	// fixture=acme_00c0ffee00c0ffee00c0ffee
+	// token=[REDACTED:acme-internal-token]
+	// 1
+}
+
+func ExampleDetector_Exempt() {
+	d, _ := detect.New(patterns.Default())
+	// A view for one call site where the generic pattern's findings are
+	// known to be noise; it shares d's compiled patterns.
+	quiet, err := d.Exempt("generic-high-entropy-secret")
+	if err != nil {
+		panic(err)
+	}
+	line := "request_token=Zk81vPqW3mRt9xLq2wNb7c"
+	fmt.Println(d.RedactString(line))
+	fmt.Println(quiet.RedactString(line))
+	// Output:
+	// request_token=[REDACTED:generic-high-entropy-secret]
+	// request_token=Zk81vPqW3mRt9xLq2wNb7c
+}
+
+func ExampleCounters() {
+	var c detect.Counters
+	d, err := detect.New([]patterns.Pattern{acme}, detect.WithObserver(&c))
+	if err != nil {
+		panic(err)
+	}
+	d.RedactString("token=acme_3f9c2a7b1e5d8c4f6a0b9e2d")
+	w := d.NewWriter(os.Stdout)
+	fmt.Fprintln(w, "user=alice token=acme_3f9c2a7b1e5d8c4f6a0b9e2d")
+	fmt.Println("held back before Close:", c.Totals().HeldBackBytes)
+	w.Close()
+	t := c.Totals()
+	fmt.Println("scanned:", t.ScannedBytes, "held back:", t.HeldBackBytes)
+	fmt.Println("by pattern:", c.ByPattern())
+	// Output:
+	// held back before Close: 47
+	// user=alice token=[REDACTED:acme-internal-token]
+	// scanned: 82 held back: 0
+	// by pattern: map[acme-internal-token:2]
 }

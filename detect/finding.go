@@ -67,9 +67,13 @@ const (
 	// ReasonLimit: a size limit cut the region (a decode window, a
 	// value longer than its pattern allows).
 	ReasonLimit
+	// ReasonUnrenderable: a logging wrapper could not render a value to
+	// check it and replaced it whole. It is reported to an Observer; no
+	// Finding carries it.
+	ReasonUnrenderable
 )
 
-var reasonNames = [...]string{"decided", "timeout", "budget", "limit"}
+var reasonNames = [...]string{"decided", "timeout", "budget", "limit", "unrenderable"}
 
 // String returns the lowercase name of r.
 func (r Reason) String() string {

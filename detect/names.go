@@ -334,7 +334,10 @@ var fieldPool = sync.Pool{New: func() any { return new(fieldScratch) }}
 // finds nothing and the name does not say secret, beyond growing dst;
 // scratch memory for secret-named fields is pooled.
 func (d *Detector) AppendScanField(dst []Finding, name string, value []byte) []Finding {
-	return d.appendScanField(dst, "", name, value)
+	n := len(dst)
+	dst = d.appendScanField(dst, "", name, value)
+	d.observe(len(value), dst[n:])
+	return dst
 }
 
 // RedactField returns value, the value of a structured field named name,
@@ -350,14 +353,15 @@ func (d *Detector) RedactField(name, value string) string {
 }
 
 // redactNamed is RedactField for a name that says secret, whose last
-// component is that of key.
+// component is that of key. It reports the check to the Observer.
 func (d *Detector) redactNamed(key, value string) string {
 	src := bytesOf(value)
 	sc := fieldPool.Get().(*fieldScratch)
-	fs := d.AppendScan(sc.fs[:0], src)
+	fs := d.appendScanAt(sc.fs[:0], src, 0)
 	if len(fs) == 0 {
 		fs = d.appendNamed(fs, key, src)
 	}
+	d.observe(len(src), fs)
 	r := value
 	if len(fs) > 0 {
 		r = string(d.applyMasks(make([]byte, 0, len(value)+32*len(fs)), src, fs))
@@ -370,7 +374,7 @@ func (d *Detector) redactNamed(key, value string) string {
 // appendScanField is AppendScanField for the field prefix.key.
 func (d *Detector) appendScanField(dst []Finding, prefix, key string, value []byte) []Finding {
 	n := len(dst)
-	dst = d.AppendScan(dst, value)
+	dst = d.appendScanAt(dst, value, 0)
 	if len(dst) > n || !d.secretPath(prefix, key) {
 		return dst
 	}
@@ -428,7 +432,7 @@ func (d *Detector) appendAssigned(sc *fieldScratch, dst []Finding, key string, v
 		b = append(b, quote)
 	}
 	sc.buf = b
-	sc.fs = d.AppendScan(sc.fs[:0], b)
+	sc.fs = d.appendScanAt(sc.fs[:0], b, 0)
 	for _, f := range sc.fs {
 		if f.End <= off {
 			continue

@@ -80,6 +80,7 @@ func (d *Detector) Redact(dst, src []byte) []byte {
 	st.top(len(src))
 	fs := d.scan(st, st.res[:0], src, 0)
 	dst = d.applyMasks(dst, src, fs)
+	d.observe(len(src), fs)
 	st.res = fs[:0]
 	d.release(st)
 	return dst
@@ -89,11 +90,17 @@ func (d *Detector) Redact(dst, src []byte) []byte {
 // nothing to redact.
 func (d *Detector) RedactString(s string) string {
 	st := d.pool.Get().(*state)
-	defer d.release(st)
+	defer d.pool.Put(st)
+	return d.redactHeld(st, s)
+}
+
+// redactHeld is RedactString with st, a state the caller holds (see
+// scanHeld).
+func (d *Detector) redactHeld(st *state, s string) string {
 	src := bytesOf(s)
-	st.top(len(src))
-	fs := d.scan(st, st.res[:0], src, 0)
+	fs := d.scanHeld(st, st.res[:0], src)
 	st.res = fs[:0]
+	d.observe(len(src), fs)
 	if len(fs) == 0 {
 		return s
 	}
@@ -104,7 +111,8 @@ func (d *Detector) RedactString(s string) string {
 // masks, as Redact would write them, for callers that have already scanned
 // src (to count or score the findings) and should not scan it twice. fs
 // must come from Scan or AppendScan of the same src (sorted and disjoint);
-// findings that are out of order or out of range are skipped.
+// findings that are out of order or out of range are skipped. It reports
+// nothing to the Observer: the scan of src did.
 func (d *Detector) RedactFindings(dst, src []byte, fs []Finding) []byte {
 	return d.applyMasks(dst, src, fs)
 }

@@ -60,6 +60,10 @@ type state struct {
 	// origin is the absolute offset of the scanned text (the stream
 	// offset of a Writer's buffer); budget blocks are aligned to it.
 	origin int
+	// allowed are the spans of candidates the allowlist exempted in
+	// this scan (allow.go); sum is its digest scratch.
+	allowed [][2]int
+	sum     [32]byte
 }
 
 func (st *state) reset() {
@@ -90,6 +94,10 @@ func (st *state) reset() {
 		st.est, st.span = nil, nil
 	}
 	st.bud, st.origin = nil, 0
+	if cap(st.allowed) > maxPooledCap {
+		st.allowed = nil
+	}
+	st.allowed = st.allowed[:0]
 	st.recent, st.nrecent = [budgetWindow - 1]blockWork{}, 0
 }
 
@@ -124,11 +132,15 @@ func (d *Detector) Scan(src []byte) []Finding {
 // AppendScan appends the findings in src to dst and returns the extended
 // slice, for callers who reuse a slice across calls.
 func (d *Detector) AppendScan(dst []Finding, src []byte) []Finding {
-	return d.appendScanAt(dst, src, 0)
+	n := len(dst)
+	dst = d.appendScanAt(dst, src, 0)
+	d.observe(len(src), dst[n:])
+	return dst
 }
 
 // appendScanAt is AppendScan of src found at offset origin of a longer
-// input (a stream), to which budget blocks are aligned.
+// input (a stream), to which budget blocks are aligned. It reports nothing
+// to the Observer: internal scans use it, and their callers report.
 func (d *Detector) appendScanAt(dst []Finding, src []byte, origin int) []Finding {
 	st := d.pool.Get().(*state)
 	st.top(len(src))
@@ -145,6 +157,21 @@ func (d *Detector) release(st *state) {
 	}
 	st.reset()
 	d.pool.Put(st)
+}
+
+// scanHeld is a top-level scan of src with st, a state the caller took
+// from the pool and holds across several scans (the slog Handler holds one
+// per record): it counts the scan's work and leaves st ready for the next
+// scan, as release would, without returning it to the pool.
+func (d *Detector) scanHeld(st *state, dst []Finding, src []byte) []Finding {
+	st.top(len(src))
+	st.origin = 0
+	dst = d.scan(st, dst, src, 0)
+	if st.own.spent > 0 {
+		d.work.Add(uint64(st.own.spent))
+	}
+	st.reset()
+	return dst
 }
 
 // scanBlock is how much text one prefilter pass covers. Keyword
@@ -164,6 +191,9 @@ func (d *Detector) scan(st *state, dst []Finding, src []byte, depth int) []Findi
 		be := min(len(src), (st.origin+bs)/scanBlock*scanBlock+scanBlock-st.origin)
 		d.scanBlock(st, src, bs, be, depth)
 		bs = be
+	}
+	if len(st.allowed) > 0 {
+		d.countAllowed(st)
 	}
 	if len(st.found) == 0 {
 		return dst
@@ -200,6 +230,9 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 			st.nearJobs(src, start, start+len(kw.text), &near)
 		}
 		for _, p := range kw.pats {
+			if d.exempt != nil && d.exempt[p] {
+				continue
+			}
 			st.hits = append(st.hits, hit{pat: p, start: start, end: start + len(kw.text)})
 		}
 	}
@@ -316,6 +349,7 @@ func (d *Detector) runRegion(st *state, c *compiled, src []byte, lo, hi int, hit
 	})
 	if err != nil {
 		d.timeouts.Add(1)
+		d.observeTimeout()
 		d.markUndecided(st, lo, hi, ReasonTimeout)
 	}
 }
@@ -378,6 +412,7 @@ func (d *Detector) tryAt(st *state, c *compiled, src []byte, lo, at int) {
 	})
 	if err != nil {
 		d.timeouts.Add(1)
+		d.observeTimeout()
 		d.markUndecided(st, lo+runeOff(offs, a), lo+runeOff(offs, b), ReasonTimeout)
 	}
 }
@@ -399,11 +434,17 @@ func (d *Detector) accept(st *state, c *compiled, src []byte, ss, se, ms, me int
 	if !ok {
 		return
 	}
-	st.found = append(st.found, f)
 	e := runOn(src, se)
 	if e == se && c.p.Generic && c.p.NeedsContext {
 		e = valueRunOn(src, se)
 	}
+	// An exact allowed value is exempt; one that runs on is longer than
+	// any value on the allowlist could vouch for.
+	if d.opts.allow != nil && e == se && d.allowedValue(st, src[f.Start:f.End]) {
+		st.allowed = append(st.allowed, [2]int{f.Start, f.End})
+		return
+	}
+	st.found = append(st.found, f)
 	if e > se {
 		d.markUndecided(st, se, e, ReasonLimit)
 	}

@@ -48,8 +48,10 @@ const (
 // (see Detector.SecretName) is checked as an assignment to that name, as
 // Detector.AppendScanField checks it, in the form the wrapped handler
 // prints it in; so slog.String("password", v) is redacted when
-// "password=v" in text would be. Checking a name that does not say secret
-// costs a few comparisons and no allocation.
+// "password=v" in text would be. A key (up to 64 bytes) found clean is
+// remembered by the Detector, as a keyed hash and never as text, with
+// whether its name says secret, so a logger's fixed keys are checked once;
+// a key that holds a secret is checked, and masked, every time.
 //
 // Not promised: a method that returns a different text each time it is
 // called (the wrapped handler calls it again), and a ReplaceAttr function
@@ -79,11 +81,15 @@ func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
 // attribute is checked once; the record is copied only when something in
 // it changes.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
-	msg := h.d.RedactString(r.Message)
+	// One scan state for the whole record: the message and each key and
+	// value are scanned with it in turn.
+	st := h.d.pool.Get().(*state)
+	defer h.d.pool.Put(st)
+	msg := h.d.redactHeld(st, r.Message)
 	var red []slog.Attr // nil until an attribute changes
 	i := 0
 	r.Attrs(func(a slog.Attr) bool {
-		na, changed := h.attr(a, h.prefix, 0)
+		na, changed := h.attr(st, a, h.prefix, 0)
 		if changed && red == nil {
 			// The attributes before this one are unchanged: copy them
 			// without checking them again.
@@ -121,9 +127,11 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 // carries them.
 func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	red := make([]slog.Attr, len(attrs))
+	st := h.d.pool.Get().(*state)
 	for i, a := range attrs {
-		red[i], _ = h.attr(a, h.prefix, 0)
+		red[i], _ = h.attr(st, a, h.prefix, 0)
 	}
+	h.d.pool.Put(st)
 	inner := h.inner.WithAttrs(red)
 	return &Handler{d: h.d, inner: inner, forms: formsOf(inner), prefix: h.prefix}
 }
@@ -135,50 +143,85 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 	if h.prefix != "" {
 		prefix = h.prefix + "." + name
 	}
-	name, _ = h.key(name)
+	st := h.d.pool.Get().(*state)
+	name, _ = h.key(st, name)
+	h.d.pool.Put(st)
 	inner := h.inner.WithGroup(name)
 	return &Handler{d: h.d, inner: inner, forms: formsOf(inner), prefix: prefix}
 }
 
 // attr returns a with its key and value checked, and whether either
 // changed. Key and value are checked side by side: the key, with path
-// (the group path a is in), is context for the value.
-func (h *Handler) attr(a slog.Attr, path string, depth int) (slog.Attr, bool) {
+// (the group path a is in), is context for the value. st is the scan state
+// the caller holds (see Detector.scanHeld).
+func (h *Handler) attr(st *state, a slog.Attr, path string, depth int) (slog.Attr, bool) {
 	v, resolved := a.Value, false
 	if v.Kind() == slog.KindLogValuer {
 		v, resolved = resolve(v), true
 	}
-	nv, vch := h.value(v, field{path: path, key: a.Key}, depth)
+	f := field{path: path, key: a.Key}
+	// Most keys are a logger's fixed names: their checks are cached,
+	// unless a name's meaning depends on its group path.
+	cache := !h.d.opts.dottedNames && a.Key != "" && len(a.Key) <= maxCachedName
+	var hash uint64
+	if cache {
+		var flags uint64
+		var ok bool
+		if flags, hash, ok = h.d.names.lookup(a.Key); ok {
+			f.secret = flags&nameSecret != 0
+			nv, vch := h.value(st, v, f, depth)
+			if !vch {
+				nv = v
+			}
+			return slog.Attr{Key: a.Key, Value: nv}, resolved || vch
+		}
+	}
+	f.secret = h.d.secretPath(path, a.Key)
+	nv, vch := h.value(st, v, f, depth)
 	if !vch {
 		nv = v
 	}
-	key, kch := h.key(a.Key)
+	key, kch := h.key(st, a.Key)
+	if cache && !kch {
+		flags := uint64(nameClean)
+		if f.secret {
+			flags |= nameSecret
+		}
+		h.d.names.store(hash, flags)
+	}
 	return slog.Attr{Key: key, Value: nv}, resolved || vch || kch
 }
 
 // key returns RedactedKey and true when k holds a secret, else k.
-func (h *Handler) key(k string) (string, bool) {
-	if k == "" || len(h.d.AppendScan(nil, bytesOf(k))) == 0 {
+func (h *Handler) key(st *state, k string) (string, bool) {
+	if k == "" {
+		return k, false
+	}
+	fs := h.d.scanHeld(st, st.res[:0], bytesOf(k))
+	st.res = fs[:0]
+	h.d.observe(len(k), fs)
+	if len(fs) == 0 {
 		return k, false
 	}
 	return RedactedKey, true
 }
 
-// field names a value: its key and the group path it is in.
-type field struct{ path, key string }
-
-// secret reports whether f's name says its value is a secret.
-func (h *Handler) secret(f field) bool { return h.d.secretPath(f.path, f.key) }
+// field names a value: its key and the group path it is in, and whether
+// that name says its value is a secret.
+type field struct {
+	path, key string
+	secret    bool
+}
 
 // value returns v, the value of the field f, with secrets redacted and
 // true, or false when v holds none (the returned Value is then not
 // meaningful).
-func (h *Handler) value(v slog.Value, f field, depth int) (slog.Value, bool) {
+func (h *Handler) value(st *state, v slog.Value, f field, depth int) (slog.Value, bool) {
 	switch v.Kind() {
 	case slog.KindString:
 		s := v.String()
-		if !h.secret(f) {
-			if r := h.d.RedactString(s); r != s {
+		if !f.secret {
+			if r := h.d.redactHeld(st, s); r != s {
 				return slog.StringValue(r), true
 			}
 			return v, false
@@ -205,9 +248,9 @@ func (h *Handler) value(v slog.Value, f field, depth int) (slog.Value, bool) {
 		for i, a := range as {
 			na, changed := slog.Attr{Key: a.Key, Value: slog.StringValue(redactedTooDeep)}, true
 			if depth < maxGroupDepth {
-				na, changed = h.attr(a, path, depth+1)
+				na, changed = h.attr(st, a, path, depth+1)
 			} else {
-				na.Key, _ = h.key(a.Key)
+				na.Key, _ = h.key(st, a.Key)
 			}
 			if changed && red == nil {
 				red = make([]slog.Attr, len(as))
@@ -221,11 +264,11 @@ func (h *Handler) value(v slog.Value, f field, depth int) (slog.Value, bool) {
 			return slog.GroupValue(red...), true
 		}
 	case slog.KindAny:
-		return h.anyValue(v.Any(), f.key, h.secret(f))
+		return h.anyValue(v.Any(), f.key, f.secret)
 	case slog.KindInt64, slog.KindUint64, slog.KindFloat64:
 		// A number (a PIN) is printed as the same text in both forms:
 		// checked when the name says secret.
-		if !h.secret(f) {
+		if !f.secret {
 			return v, false
 		}
 		s := v.String()

@@ -92,10 +92,11 @@ func (h *Handler) anyValue(a any, key string, named bool) (slog.Value, bool) {
 	defer putScratch(sc)
 	if bs, ok := plainBytes(a); ok {
 		// Printed as text or as base64 of the same bytes: scan the bytes.
-		sc.fs = h.d.AppendScan(sc.fs[:0], bs)
+		sc.fs = h.d.appendScanAt(sc.fs[:0], bs, 0)
 		if len(sc.fs) == 0 && named {
 			sc.fs = h.d.appendNamed(sc.fs, key, bs)
 		}
+		h.d.observe(len(bs), sc.fs)
 		if len(sc.fs) == 0 {
 			return slog.Value{}, false
 		}
@@ -109,6 +110,7 @@ func (h *Handler) anyValue(a any, key string, named bool) (slog.Value, bool) {
 		isJSON, ok := render(sc, f, a)
 		if !ok {
 			h.d.undecided.Add(1) // masked without a decision: counted
+			h.d.observeUnrenderable()
 			return slog.StringValue(RedactedUnrenderable), true
 		}
 		src := sc.buf.Bytes()
@@ -117,6 +119,7 @@ func (h *Handler) anyValue(a any, key string, named bool) (slog.Value, bool) {
 			fs = h.d.appendNamed(fs, key, src)
 			sc.fs = fs
 		}
+		h.d.observe(len(src), fs)
 		if len(fs) > 0 {
 			return slog.StringValue(string(h.d.RedactFindings(make([]byte, 0, len(src)), src, fs))), true
 		}
@@ -210,7 +213,7 @@ func plainBytes(a any) ([]byte, bool) {
 // wrote (a base64 string in JSON, a list of decimal byte values) whose
 // decoded bytes hold a secret, the whole run. The result lives in sc.fs.
 func (h *Handler) scanRendered(sc *renderScratch, src []byte, isJSON bool) []Finding {
-	fs := h.d.AppendScan(sc.fs[:0], src)
+	fs := h.d.appendScanAt(sc.fs[:0], src, 0)
 	n := len(fs)
 	if isJSON {
 		fs = h.base64Strings(sc, fs, src)
@@ -230,7 +233,7 @@ const minEncodedBytes = 8
 // decodedHit scans sc.dec and, when it holds a finding, appends one
 // covering src[lo:hi] to fs.
 func (h *Handler) decodedHit(sc *renderScratch, fs []Finding, lo, hi int, enc Encoding) []Finding {
-	sc.dfs = h.d.AppendScan(sc.dfs[:0], sc.dec)
+	sc.dfs = h.d.appendScanAt(sc.dfs[:0], sc.dec, 0)
 	if len(sc.dfs) == 0 {
 		return fs
 	}

@@ -490,3 +490,42 @@ func TestHandlerSecretNameCleanAllocs(t *testing.T) {
 	got := testing.AllocsPerRun(100, func() { rec(red) })
 	assert.Equal(t, want, got, "allocations of a clean record with secret names, through the Handler and without it")
 }
+
+// TestHandlerCachedNames logs the same keys many times: the cache of
+// checked keys must not change a decision. A key holding a secret is
+// masked every time, a secret-named key keeps redacting its value, and a
+// clean key's later secret value is still found.
+func TestHandlerCachedNames(t *testing.T) {
+	d, err := New(patterns.Default())
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(49, 50))
+	tok := ghToken(r, "ghp_", false)
+	pw := fieldSecret(r, 14)
+	var buf bytes.Buffer
+	l := slog.New(d.NewHandler(slog.NewJSONHandler(&buf, noTime)))
+	for i := range 3 {
+		buf.Reset()
+		l.Info("m", "token="+tok, 1, "password", pw, "note", "clean text", "user", "alice")
+		got := buf.String()
+		assert.Equal(t, 1, strings.Count(got, RedactedKey), "round %d: the key holding a secret is masked", i)
+		assert.False(t, strings.Contains(got, tok) || strings.Contains(got, pw), "round %d: a secret was printed", i)
+		assert.Contains(t, got, `"note":"clean text"`, "round %d", i)
+	}
+	// The clean key "note", now cached, with a secret value.
+	buf.Reset()
+	l.Info("m", "note", "see "+tok)
+	assert.False(t, strings.Contains(buf.String(), tok), "a cached clean key's secret value was printed")
+	// A cached key whose name says secret keeps its meaning.
+	buf.Reset()
+	l.Info("m", "password", pw)
+	assert.False(t, strings.Contains(buf.String(), pw), "a cached secret-named key's value was printed")
+
+	// Only keys without findings are cached.
+	var cached int
+	for i := range d.names.slots {
+		if d.names.slots[i].Load() != 0 {
+			cached++
+		}
+	}
+	assert.Equal(t, 3, cached, "cached keys: note, user and password, not the key holding a secret")
+}

@@ -69,6 +69,7 @@ type Writer struct {
 	notify func(Finding)
 	// tailMasked: the output so far ends with an undecided mask.
 	tailMasked bool
+	held       int  // Buffered() as last reported to the Observer
 	keepLines  bool // masks keep line breaks (WithKeepLines, line mode)
 
 	// Line mode (NewLineWriter).
@@ -183,6 +184,7 @@ func (w *Writer) Write(p []byte) (int, error) {
 	} else if w.lines && bytes.IndexByte(w.buf[max(w.ctx, int(w.checked-w.base)):], '\n') >= 0 {
 		w.lineRound(false)
 	}
+	w.observeHeld()
 	return n, w.err
 }
 
@@ -215,6 +217,7 @@ func (w *Writer) Flush() error {
 		return nil
 	}
 	w.lineRound(true)
+	w.observeHeld()
 	if w.err == nil {
 		if f, ok := w.w.(interface{ Flush() error }); ok {
 			w.err = f.Flush()
@@ -235,11 +238,22 @@ func (w *Writer) Close() error {
 	w.round(true)
 	w.closed = true
 	w.open = w.open[:0]
+	w.observeHeld()
 	return w.err
 }
 
 // Buffered returns the number of input bytes held back.
 func (w *Writer) Buffered() int { return len(w.buf) - w.ctx }
+
+// observeHeld reports the change in Buffered since the last report.
+func (w *Writer) observeHeld() {
+	if o := w.d.opts.observer; o != nil {
+		if n := w.Buffered(); n != w.held {
+			o.Observe(Event{Kind: EventHeldBack, Bytes: n - w.held})
+			w.held = n
+		}
+	}
+}
 
 // round scans the buffer and emits what is decided: everything when final,
 // else everything up to Horizon() bytes before the end of the buffer.
@@ -346,6 +360,9 @@ func (w *Writer) emit(fs []Finding, cut, u int) {
 		// goes on under that mask.
 		if !(f.Undecided != Decided && f.Start < w.ctx && w.continues(prev)) {
 			out = w.d.appendMask(out, f, w.buf[f.Start:f.End])
+			if w.d.opts.observer != nil {
+				w.d.observeFound(&f, f.End-start)
+			}
 		}
 		if w.keepLines {
 			out = appendLineBreaks(out, w.buf[start:f.End], f.PatternID)
@@ -367,6 +384,9 @@ func (w *Writer) emit(fs []Finding, cut, u int) {
 		}
 		w.d.undecided.Add(1)
 		w.d.undecidedBytes.Add(uint64(cut - lo))
+		if w.d.opts.observer != nil {
+			w.d.observeFound(&g, cut-lo)
+		}
 		w.report(g)
 		prev = cut
 		tail = true
@@ -377,6 +397,7 @@ func (w *Writer) emit(fs []Finding, cut, u int) {
 	}
 	w.tailMasked = tail
 	w.out = out
+	w.d.observe(cut-w.ctx, nil)
 	if len(out) > 0 {
 		if _, err := w.w.Write(out); err != nil {
 			w.err = err

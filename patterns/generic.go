@@ -36,8 +36,17 @@ const passwordValue = `(?:\\"(?<secret>[^"\\\r\n]{1,128})\\"|"(?<secret>[^"\r\n]
 // opaqueValue is a token-like value (base64, hex, base64url, with . ~ -).
 // A value longer than 160 characters is matched on its first 160; the
 // engine masks the rest of the run (a value longer than its pattern
-// allows is never passed).
-const opaqueValue = `(?:\\"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})\\"|"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})"|'(?<secret>[A-Za-z0-9+/=_.~-]{16,160})'|(?<secret>(?>[A-Za-z0-9+/=_.~-]{16,160}))(?=[\s"'` + "`" + `,;&<>)}\]\\]|$|[A-Za-z0-9+/=_.~-]))`
+// allows is never passed). A value followed by a SigV4 credential scope
+// is the access key id alone (see sigV4Scope).
+const opaqueValue = `(?:\\?["']?(?<secret>(?>[A-Za-z0-9+=_.~-]{16,160}))(?=` + sigV4Scope + `)|\\"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})\\"|"(?<secret>[A-Za-z0-9+/=_.~-]{16,160})"|'(?<secret>[A-Za-z0-9+/=_.~-]{16,160})'|(?<secret>(?>[A-Za-z0-9+/=_.~-]{16,160}))(?=[\s"'` + "`" + `,;&<>)}\]\\]|$|[A-Za-z0-9+/=_.~-]))`
+
+// sigV4Scope is the credential scope that follows the access key id in
+// an AWS Signature Version 4 credential
+// (Credential=AKIA…/20260301/us-east-1/s3/aws4_request, also in a
+// presigned URL's X-Amz-Credential once percent-decoded): a date, a
+// region and a service, none of them secret. A value that ends where a
+// scope begins stops there, so only the key id is masked.
+const sigV4Scope = `/[0-9]{8}/[A-Za-z0-9-]{1,40}/[A-Za-z0-9-]{1,40}/aws4_request(?![A-Za-z0-9_])`
 
 // cliValue is a command-line argument value (not starting with '-').
 const cliValue = `(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|(?<secret>[^\s"'` + "`" + `;&|<>\-][^\s"'` + "`" + `;&|<>]{0,127}))`

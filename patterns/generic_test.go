@@ -61,6 +61,9 @@ func TestGenericSpans(t *testing.T) {
 		{"generic-high-entropy-secret", `<apiSecret>p7RkQ2vX9LmZt4WbN8sJ</apiSecret>`, "p7RkQ2vX9LmZt4WbN8sJ"},
 		{"generic-high-entropy-secret", `<add><ApiKey>p7RkQ2vX9LmZt4WbN8sJ</ApiKey></add>`, "p7RkQ2vX9LmZt4WbN8sJ"},
 		{"generic-high-entropy-secret", `settings.secret_key   =   'u5DcwDRKK4PPiJyTIco5HF5K'`, "u5DcwDRKK4PPiJyTIco5HF5K"},
+		// A SigV4 credential: the value is the key id, not its scope.
+		{"generic-high-entropy-secret", "Credential=GOOG1EX7Q2LMZ9WPTK4RV8NB3C/20260301/us-east-1/s3/aws4_request, SignedHeaders=host", "GOOG1EX7Q2LMZ9WPTK4RV8NB3C"},
+		{"generic-high-entropy-secret", `{"credential": "GOOG1EX7Q2LMZ9WPTK4RV8NB3C/20260301/auto/s3/aws4_request"}`, "GOOG1EX7Q2LMZ9WPTK4RV8NB3C"},
 		{"kubernetes-secret-manifest",
 			"kind: Secret\nmetadata:\n  name: db\ndata:\n  username: b3JkZXJzX2FwcA==\n  password: VHE3d0x6MlZiSzl4\ntype: Opaque\n",
 			"b3JkZXJzX2FwcA==\n  password: VHE3d0x6MlZiSzl4"},

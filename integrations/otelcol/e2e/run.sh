@@ -5,7 +5,9 @@
 # collector with the filelog receiver, the leakward processor and the file
 # exporter, runs it on generated log lines holding synthetic secrets, stops
 # it by its PID, and checks that the exported records hold no secret and that
-# none was lost or duplicated. Exit status 0 means pass.
+# none was lost or duplicated, and that the collector's own metrics endpoint
+# shows the processor's counters (findings by pattern equal to the input's).
+# Exit status 0 means pass.
 #
 # Needs only go on PATH and the module proxy. Everything it builds goes to a
 # temporary directory that is removed at exit (LW_E2E_KEEP=1 keeps it).
@@ -76,6 +78,8 @@ log "collector built after $((SECONDS - start))s"
 "$work/bin/e2etool" gen -dir "$work/data" -n "$LINES" >&2
 
 export LW_E2E_DIR="$work/data"
+LW_E2E_METRICS_PORT=$("$work/bin/e2etool" port)
+export LW_E2E_METRICS_PORT
 LW_E2E_FP_KEY=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
 export LW_E2E_FP_KEY
 
@@ -95,6 +99,10 @@ while ((SECONDS < deadline)); do
 	sleep 1
 done
 log "$got of $LINES records exported"
+
+# The processor's metrics, read while the collector runs. The records are
+# out, so every value has been counted.
+"$work/bin/e2etool" metrics -url "http://127.0.0.1:$LW_E2E_METRICS_PORT/metrics" -n "$LINES" >&2
 
 log "stopping PID $pid"
 kill -TERM "$pid"

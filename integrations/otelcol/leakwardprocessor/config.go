@@ -61,6 +61,10 @@ type Config struct {
 	Enable []string `mapstructure:"enable"`
 	// Disable turns off the catalog patterns with these ids.
 	Disable []string `mapstructure:"disable"`
+	// CustomPatterns are credential formats of your own, added to the
+	// catalog and always on (Enable and Disable name catalog ids only).
+	// Each is held to the catalog's bounds (see CustomPattern).
+	CustomPatterns []CustomPattern `mapstructure:"custom_patterns"`
 	// Fields lists which values and attribute maps are scanned: "body"
 	// (log bodies, strings and structured values at any depth, keys
 	// included), "attributes" (log record attributes; scope attributes;
@@ -73,9 +77,10 @@ type Config struct {
 	Store StoreConfig `mapstructure:"store"`
 	// Summary configures the attributes that count redactions.
 	Summary SummaryConfig `mapstructure:"summary"`
-	// MatchTimeout bounds each regex search of the detector; zero means
-	// detect.DefaultMatchTimeout. A search that times out is a miss, so a
-	// collector on starved CPUs may want more.
+	// MatchTimeout bounds each regex search of the detector, custom
+	// patterns included; zero means detect.DefaultMatchTimeout. A search
+	// that times out masks its window as undecided, so a collector on
+	// starved CPUs may want more to avoid over-redaction.
 	MatchTimeout time.Duration `mapstructure:"match_timeout"`
 
 	// prevent unkeyed literal initialization
@@ -92,6 +97,13 @@ type StoreConfig struct {
 	PepperFile string `mapstructure:"pepper_file"`
 	// Attribute is the marker attribute (default "leakward.known_leaked").
 	Attribute string `mapstructure:"attribute"`
+	// ReloadInterval is how often File is checked for a new store
+	// (default 30s; 0 turns reloading off; otherwise at least 1s). A new
+	// store is read and verified whole before it replaces the one in
+	// use, and lookups go on meanwhile; a missing or corrupt file leaves
+	// the store in use, and is logged. The pepper file is read again with
+	// each new store.
+	ReloadInterval time.Duration `mapstructure:"reload_interval"`
 }
 
 // SummaryConfig configures the summary attributes. When enabled, each
@@ -109,7 +121,7 @@ func createDefaultConfig() *Config {
 	return &Config{
 		Mask:    MaskID,
 		Fields:  []string{FieldBody, FieldAttributes, FieldResource},
-		Store:   StoreConfig{Attribute: DefaultLeakedAttribute},
+		Store:   StoreConfig{Attribute: DefaultLeakedAttribute, ReloadInterval: DefaultReloadInterval},
 		Summary: SummaryConfig{Enabled: true, Prefix: DefaultSummaryPrefix},
 	}
 }
@@ -155,7 +167,7 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
-	if len(c.Enable) > 0 && !slices.ContainsFunc(c.Enable, func(id string) bool { return !slices.Contains(c.Disable, id) }) {
+	if len(c.Enable) > 0 && len(c.CustomPatterns) == 0 && !slices.ContainsFunc(c.Enable, func(id string) bool { return !slices.Contains(c.Disable, id) }) {
 		bad("enable and disable leave no pattern on")
 	}
 	if len(c.Fields) == 0 {
@@ -185,6 +197,10 @@ func (c *Config) Validate() error {
 	if c.Store.File != "" && c.Store.Attribute == "" {
 		bad("store: attribute is empty")
 	}
+	if ri := c.Store.ReloadInterval; ri < 0 || ri > 0 && ri < minReloadInterval {
+		bad("store: reload_interval %v is neither 0 (off) nor at least %v", ri, minReloadInterval)
+	}
+	c.validateCustom(bad)
 	if c.Summary.Enabled && (c.Summary.Prefix == "" || strings.HasSuffix(c.Summary.Prefix, ".")) {
 		bad("summary: prefix must be non-empty and must not end with '.'")
 	}
@@ -197,7 +213,8 @@ func (c *Config) Validate() error {
 type settings struct {
 	det      *detect.Detector
 	mask     detect.MaskStyle
-	store    *leakstore.Store
+	store    *leakstore.Reloader // nil without a store
+	watch    *storeWatcher       // keeps store current; nil without a store
 	body     bool
 	attrs    bool
 	resource bool
@@ -209,12 +226,12 @@ type settings struct {
 }
 
 // resolve validates c, reads the fingerprint key, the pepper and the store,
-// and compiles the detector.
-func (c *Config) resolve() (*settings, error) {
+// and compiles the detector, with the extra options as well.
+func (c *Config) resolve(extra ...detect.Option) (*settings, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	var opts []detect.Option
+	opts := append([]detect.Option(nil), extra...)
 	switch c.Mask {
 	case MaskPrefix:
 		opts = append(opts, detect.WithMask(detect.MaskPrefix))
@@ -232,7 +249,7 @@ func (c *Config) resolve() (*settings, error) {
 	if off := c.disabled(); len(off) > 0 {
 		opts = append(opts, detect.WithDisabled(off...))
 	}
-	det, err := detect.New(patterns.Default(), opts...)
+	det, err := detect.New(patterns.With(patterns.Default(), c.customPatterns()...), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("leakwardprocessor: building detector: %w", err)
 	}
@@ -251,20 +268,11 @@ func (c *Config) resolve() (*settings, error) {
 		}
 	}
 	if c.Store.File != "" {
-		var ro leakstore.ReadOptions
-		if c.Store.PepperFile != "" {
-			p, err := readKeyFile(c.Store.PepperFile)
-			if err != nil {
-				return nil, fmt.Errorf("%w: store: pepper_file: %w", ErrInvalidConfig, pathless(err))
-			}
-			ro.Pepper = p
-		}
-		st, err := leakstore.ReadFile(c.Store.File, &ro)
-		clear(ro.Pepper)
+		w, err := newStoreWatcher(c.Store.File, c.Store.PepperFile, c.Store.ReloadInterval)
 		if err != nil {
-			return nil, fmt.Errorf("%w: store: file: %w", ErrInvalidConfig, pathless(err))
+			return nil, err
 		}
-		s.store = st
+		s.store, s.watch = w.cur, w
 		s.leakedKey = c.Store.Attribute
 	}
 	return s, nil

@@ -69,6 +69,32 @@
 // store also gets "leakward.known_leaked" = true. No attribute ever holds a
 // secret.
 //
+// # Custom patterns
+//
+// Config.CustomPatterns adds credential formats of the operator's own to
+// the catalog: an id, keywords, a regex, and optionally min_len,
+// min_entropy and examples. Each is checked by detect.CheckCustom when the
+// configuration is validated and compiled with the catalog, so it runs
+// under the same bounds: only in windows around its keywords, each regex
+// search under match_timeout, counted against the detector's work budget.
+// A regex that backtracks catastrophically times out, and the window it
+// searched is masked as "[REDACTED:undecided]" and counted, never passed.
+// Its findings are masked "[REDACTED:<id>]" and summarised as
+// "leakward.redacted.<id>" like a built-in pattern's.
+//
+// # Reloading the known-leaked store
+//
+// The store file is read when the processor is built (a missing or
+// corrupt file fails the start) and, unless store.reload_interval is 0,
+// checked every interval (default DefaultReloadInterval) from Start until
+// Shutdown: when the file's size, modification time or inode changed and
+// its checksum (its last 32 bytes) differs from the store in use, the new
+// store is read and verified whole, then swapped in atomically. Lookups
+// never wait and never see a half-read store. A file that cannot be read,
+// is corrupt or does not match the pepper leaves the store in use, and is
+// logged once through the collector's logger, without the file name or any
+// byte of the file or pepper.
+//
 // # Counters
 //
 // The processors the factory creates have a method
@@ -78,8 +104,18 @@
 // (assert to an interface with that method) returning the counters of
 // their detector since it was built: regex searches that timed out,
 // undecided regions and their bytes. Per record, undecided regions are in
-// the summary attribute "leakward.redacted.undecided". The processor does
-// not yet report these as collector telemetry.
+// the summary attribute "leakward.redacted.undecided".
+//
+// # Metrics
+//
+// The processor reports through the collector's own telemetry
+// (component.TelemetrySettings.MeterProvider), so the collector's metrics
+// endpoint shows, per processor instance, cumulative counters:
+// leakward.processor.scanned (By), leakward.processor.findings
+// ({finding}, attribute "pattern"), leakward.processor.undecided
+// ({region}, attribute "reason") and leakward.processor.timeouts
+// ({search}). The README's table says what each counts. The detector
+// reports to a detect.Counters; the collector reads it when it collects.
 //
 // # Configuration
 //
@@ -89,14 +125,21 @@
 //	    fingerprint_key_env: LEAKWARD_FP_KEY
 //	    disable: [generic-high-entropy-secret]
 //	    fields: [body, attributes, resource]
+//	    custom_patterns:
+//	      - id: acme-internal-token
+//	        keywords: [acme_]
+//	        regex: '(?<![a-z0-9_])acme_[0-9a-f]{24}(?![0-9a-f])'
+//	        max_len: 29
 //	    store:
 //	      file: /etc/leakward/leaked.lwl
+//	      reload_interval: 5m           # default 30s; 0 reads it once
 //	    summary:
 //	      enabled: true
 //	      prefix: leakward.redacted
 //
-// Config.Validate reports every mistake at once, each naming its setting;
-// keys, the pepper and the store are read when the processor is built, and a
+// Config.Validate reports every mistake at once, each naming its setting
+// (a custom pattern by its index and id); keys, the pepper and the store
+// are read when the processor is built, and a
 // missing or short key fails the collector's start. An error quotes a value
 // only when it has the shape of a name (1 to 64 bytes of lowercase letters,
 // digits and '-'); otherwise it gives the entry's index. It never shows a

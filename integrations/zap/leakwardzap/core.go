@@ -42,7 +42,9 @@ func NewCore(inner zapcore.Core, d *detect.Detector) *Core {
 // Stats returns the counters of the Core's detector: regex timeouts and the
 // undecided regions, which are masked as secrets are (by default as
 // "[REDACTED:undecided]"). The detector may be shared, so the counts cover
-// every user of it. Stats is safe for concurrent use.
+// every user of it. Stats is safe for concurrent use. For counts by
+// pattern, build the detector with detect.WithObserver: the Core reports
+// each value it checks and each secret it masks to that Observer.
 func (c *Core) Stats() detect.Stats { return c.det.Stats() }
 
 // Enabled reports whether the wrapped core logs at level.
@@ -372,7 +374,16 @@ func isNilPointer(v any) bool {
 // panicError returns the error zap reports for a recovered panic,
 // "PANIC=<value>", with its text redacted.
 func (c *Core) panicError(p *panicValue) error {
-	return textError(c.text(sprintSafe("PANIC=%v", p.v)))
+	s := sprintSafe("PANIC=%v", p.v)
+	if s == undecidedText {
+		// Masked whole without a decision: counted as the detector
+		// counts the regions it cannot decide.
+		if o := c.det.Observer(); o != nil {
+			o.Observe(detect.Event{Kind: detect.EventFound, PatternID: detect.UndecidedID, Reason: detect.ReasonUnrenderable})
+		}
+		return textError(s)
+	}
+	return textError(c.text(s))
 }
 
 // redactedError returns err's text, redacted, as an error.

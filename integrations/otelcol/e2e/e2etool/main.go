@@ -9,6 +9,10 @@
 //	                            exits 0 when D/out.json holds every record
 //	                            of the input once and no secret, and F
 //	                            (the collector's log) holds no secret
+//	e2etool port                prints a free loopback TCP port
+//	e2etool metrics -url U -n N exits 0 when the collector's Prometheus
+//	                            endpoint U shows the processor's metrics,
+//	                            with the input's findings by pattern
 //
 // The input is deterministic: check regenerates the secrets from the same
 // seed instead of reading them from a file. Nothing this tool prints holds a
@@ -47,14 +51,33 @@ func main() {
 
 func run(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: e2etool gen|count|check -dir D [-n N]")
+		return errors.New("usage: e2etool gen|count|check -dir D [-n N] | port | metrics -url U [-n N]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	dir := fs.String("dir", "", "working directory")
 	n := fs.Int("n", 2000, "number of input lines")
 	also := fs.String("also", "", "check: another file that must hold no secret (the collector's log)")
+	url := fs.String("url", "", "metrics: the collector's Prometheus endpoint")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	switch args[0] {
+	case "port":
+		p, err := freePort()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, p)
+		return nil
+	case "metrics":
+		if *url == "" || *n <= 0 {
+			return errors.New("-url and a positive -n are required")
+		}
+		in, err := makeInput(*n)
+		if err != nil {
+			return err
+		}
+		return checkMetrics(*url, in, stdout)
 	}
 	if *dir == "" || *n <= 0 {
 		return errors.New("-dir and a positive -n are required")
@@ -103,28 +126,50 @@ func run(args []string, stdout io.Writer) error {
 // input is the generated input and what check needs to know about it.
 type input struct {
 	text        []byte
-	secrets     []string     // every secret in the input
-	withSecret  int          // lines that hold at least one secret
-	hasSecret   map[int]bool // line number → holds a secret
-	leaked      []string     // keys put in the known-leaked store
-	leakedLines map[int]bool // line number → holds a known-leaked key
+	secrets     []string       // every secret in the input
+	withSecret  int            // lines that hold at least one secret
+	hasSecret   map[int]bool   // line number → holds a secret
+	leaked      []string       // keys put in the known-leaked store
+	leakedLines map[int]bool   // line number → holds a known-leaked key
+	byPattern   map[string]int // findings in the input by pattern id
 }
 
 const seqTag = "seq="
 
+// acmePattern is the custom pattern of collector-config.yaml.
+var acmePattern = patterns.Pattern{
+	ID:         "acme-internal-token",
+	Confidence: patterns.ConfidenceDistinctive,
+	Keywords:   []string{"acme_"},
+	Regex:      `(?<![a-z0-9_])acme_[0-9a-f]{24}(?![0-9a-f])`,
+	MaxLen:     29,
+}
+
+// acmeToken returns a random token of acmePattern's shape.
+func acmeToken(r *rand.Rand) string {
+	const hexDigits = "0123456789abcdef"
+	b := []byte("acme_")
+	for range 24 {
+		b = append(b, hexDigits[r.IntN(16)])
+	}
+	return string(b)
+}
+
 // makeInput builds n lines. Line i carries "seq=<i>" so that check can tell
 // a lost or duplicated record. Lines cycle through: a generated GitHub token
-// in several contexts, a catalog example, and clean text.
+// in several contexts (every other one of the second kind replaced by a
+// token of the configured custom pattern), a catalog example, and clean
+// text.
 func makeInput(n int) (*input, error) {
 	// A long match timeout: on a loaded machine a timed-out search is a
 	// miss, and the input's record of its secrets must be complete.
-	det, err := detect.New(patterns.Default(), detect.WithMatchTimeout(30*time.Second))
+	det, err := detect.New(patterns.With(patterns.Default(), acmePattern), detect.WithMatchTimeout(30*time.Second))
 	if err != nil {
 		return nil, err
 	}
 	samples := vectors.Samples(det)
 	r := rand.New(rand.NewPCG(2024, 9))
-	in := &input{hasSecret: map[int]bool{}, leakedLines: map[int]bool{}}
+	in := &input{hasSecret: map[int]bool{}, leakedLines: map[int]bool{}, byPattern: map[string]int{}}
 	seen := map[string]bool{}
 	var b bytes.Buffer
 	for i := range n {
@@ -138,7 +183,11 @@ func makeInput(n int) (*input, error) {
 				in.leakedLines[i] = true
 			}
 		case 1:
-			body = "WARN export GITHUB_TOKEN=" + vectors.GitHubToken(r) + " found in environment dump"
+			if i%8 == 5 {
+				body = "WARN billing client rejected " + acmeToken(r)
+			} else {
+				body = "WARN export GITHUB_TOKEN=" + vectors.GitHubToken(r) + " found in environment dump"
+			}
 		case 2:
 			body = "DEBUG " + samples[(i/4)%len(samples)].Text
 		case 3:
@@ -148,6 +197,7 @@ func makeInput(n int) (*input, error) {
 		src := []byte(line)
 		for _, f := range det.Scan(src) {
 			in.hasSecret[i] = true
+			in.byPattern[f.PatternID]++
 			s := string(f.Secret(src))
 			if !seen[s] {
 				seen[s] = true

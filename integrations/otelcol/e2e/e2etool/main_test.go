@@ -2,8 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,6 +25,15 @@ func TestInputIsDeterministic(t *testing.T) {
 	assert.Equal(t, 40, bytes.Count(a.text, []byte("\n")), "lines")
 	assert.Equal(t, 30, a.withSecret, "lines with a secret")
 	assert.Len(t, a.leakedLines, 2, "lines with a known-leaked key")
+	// Lines 5, 13, 21… hold a token of the custom pattern, 5 of 40, each
+	// recorded as a secret to look for in the output.
+	custom := 0
+	for _, s := range a.secrets {
+		if bytes.HasPrefix([]byte(s), []byte("acme_")) {
+			custom++
+		}
+	}
+	assert.Equal(t, 5, custom, "secrets of the custom pattern")
 }
 
 func TestSeqOf(t *testing.T) {
@@ -65,4 +79,60 @@ func TestCheckCatchesProblems(t *testing.T) {
 	for _, s := range in.secrets {
 		assert.NotContains(t, msg, s, "check's error shows a secret")
 	}
+}
+
+func TestParseExposition(t *testing.T) {
+	text := `# HELP leakward_processor_findings_total Secrets masked.
+# TYPE leakward_processor_findings_total counter
+leakward_processor_findings_total{otelcol_component_id="leakward",pattern="github-pat-classic"} 12
+leakward_processor_findings_total{pattern="a\"b\\c"} 1 1700000000000
+leakward_processor_timeouts_total 0
+`
+	got, err := parseExposition(strings.NewReader(text))
+	require.NoError(t, err)
+	want := []sample{
+		{"leakward_processor_findings_total", map[string]string{"otelcol_component_id": "leakward", "pattern": "github-pat-classic"}, 12},
+		{"leakward_processor_findings_total", map[string]string{"pattern": `a"b\c`}, 1},
+		{"leakward_processor_timeouts_total", map[string]string{}, 0},
+	}
+	assert.Equal(t, want, got, "samples")
+	for _, bad := range []string{"x{a=\"1} 2", "x{a} 2", "x", "x{} y"} {
+		_, err := parseExposition(strings.NewReader(bad))
+		assert.Error(t, err, "parse %q", bad)
+	}
+}
+
+// TestCheckMetrics serves metrics that match the input, then metrics that
+// do not, and checks the verdicts.
+func TestCheckMetrics(t *testing.T) {
+	in, err := makeInput(8)
+	require.NoError(t, err)
+	var good strings.Builder
+	fmt.Fprintf(&good, "%s_bytes_total{processor=\"leakward\"} %d\n%s{processor=\"leakward\"} 0\n", promScanned, len(in.text), promTimeouts)
+	fmt.Fprintf(&good, "%s{processor=\"leakward\",reason=\"timeout\"} 0\n", promUndecided)
+	for id, n := range in.byPattern {
+		fmt.Fprintf(&good, "%s{pattern=%q,processor=\"leakward\"} %d\n", promFindings, id, n)
+	}
+	for _, tc := range []struct {
+		name, body, wantErr string
+	}{
+		{"match", good.String(), ""},
+		{"missing", promScanned + "{processor=\"leakward\"} 1\n", "no metric " + promFindings},
+		{"unlabelled", promScanned + " 1\n", "processor label"},
+		{"more", good.String() + promFindings + "{pattern=\"github-pat-classic\",processor=\"leakward\"} 1\n", `{pattern="github-pat-classic"} is`},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, tc.body) }))
+		var out bytes.Buffer
+		err := checkMetrics(srv.URL, in, &out)
+		srv.Close()
+		if tc.wantErr == "" {
+			assert.NoError(t, err, "%s: check", tc.name)
+			continue
+		}
+		require.Error(t, err, "%s: check", tc.name)
+		assert.Contains(t, err.Error(), tc.wantErr, "%s: error", tc.name)
+	}
+	p, err := freePort()
+	require.NoError(t, err)
+	assert.Positive(t, p, "free port")
 }

@@ -18,8 +18,8 @@ func TestJudge(t *testing.T) {
 		},
 	}
 	alerts := []Alert{
-		{Time: 900, Key: 3},                                             // before the replay: counts for nothing
-		{Time: 1000 + Window + 1, Key: 3},                               // too late for the replay
+		{Time: 900, Key: 3},               // before the replay: counts for nothing
+		{Time: 1000 + Window + 1, Key: 3}, // too late for the replay
 		{Time: 7000, Key: 1, Addr: netip.MustParseAddr("198.51.100.7")}, // from the testing network
 		{Time: 8000, Key: 2, Reason: "x"},                               // a false alarm
 		{Time: 9000, Key: 2, Reason: "y"},                               // the same key again

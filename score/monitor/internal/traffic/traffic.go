@@ -1,13 +1,69 @@
 // Package traffic generates deterministic, labelled key-usage traffic for
-// evaluating the monitor: benign keys of several kinds (services with daily
-// cycles, people moving between home, office, phone and travel networks,
-// CI bursts, nightly batches, new and migrated deployments) mixed with
-// attack scenarios (replay from many networks, use after leak, slow drip
-// from one new network, billing spike, a source testing many keys).
+// evaluating the monitor. It is one model of traffic, written from how
+// such traffic looks and not from how the monitor decides; its
+// assumptions are listed here and on each generator function.
 //
-// The world model is written from how such traffic looks, not from how the
-// monitor decides; its assumptions are listed on each generator function.
-// Nothing here is safe for concurrent use.
+// # Two outputs
+//
+// [Generate] returns the original model as a [Traffic]: 21 days, benign
+// keys of six kinds (services with daily cycles, people moving between
+// home, office, phone and travel networks, CI bursts, nightly batches,
+// new and migrated deployments) and five attack scenarios (replay from
+// many networks, use after leak, slow drip from one new network, billing
+// spike, a source testing many keys). Its output is pinned by a test.
+//
+// [GenerateStream] returns the evalset format ([evalset.Stream]): 35 days,
+// seven attack kinds (the five above plus privilege escalation and a
+// dormant key reactivated) in several variants each (Instance.Note), and
+// a benign population that also makes the changes a monitor must not
+// mistake for misuse. It reuses Generate's archetypes through a per-key
+// plan (activity, read-only, office, trip, home move, second region,
+// silences) that Generate does not set.
+//
+// # Assumptions of GenerateStream
+//
+//   - Address world: 6 cloud providers (24 /16s each), 12 home ISPs (16
+//     /16s each), 4 mobile carriers, 300 office /24s, 8 foreign ISPs seen
+//     only when travelling, 3–5 relay platforms with 2–6 cloud /24s each.
+//   - Activity: each key's rate is its archetype's times a log-normal
+//     multiplier (σ 1.2) around 0.06–0.15, so a typical key makes a few
+//     calls a day and a few make hundreds; about 400 calls a key over 35
+//     days on average, and about 850,000 events at the default size
+//     (2,000 benign keys, 20 instances per kind).
+//   - Benign behaviours, by share of keys (labels in Stream.Behaviour):
+//     service 24%, person 15%, ci 6%, batch 4%, migrating 3%, new 5%,
+//     sparse 8% (1–12 sessions in the whole span), relay 6% (a relay
+//     platform's /24s shared by all its customers), app-fleet 0.5% (a key
+//     inside an app: thousands of home and mobile networks), serverless
+//     3% (a fresh cloud address per invocation), new-region 3% (a second
+//     cloud /16, sometimes another provider, beside the first), travel 4%
+//     (a 2–7 day trip, half of them abroad), home-move 3% (a new ISP),
+//     dormant-return 1.5% (active 0.5–3 days, silent ≥ 30 days, back from
+//     its usual networks and clients), leak-ignored 1% (a leak notice,
+//     and the owner carries on), rotated 1% (leak notice, then Unmark 10
+//     minutes to 2 days later, then the owner carries on or stops),
+//     launch 6% (tries a newly launched expensive operation within hours
+//     of its fleet-wide launch), org-audit 6% (organisations of 8–57 keys
+//     validated from their office in minutes). Keys of the first seven
+//     behaviours whose client moved to a new release during the span
+//     (four client families; each key 0–several days after the release,
+//     10% never) are labelled sdk-upgrade.
+//   - Attacks start between 60% of the span and 2 days before the end, so
+//     victims have weeks of history; a dormant key's attack starts after
+//     its silence of at least 30 days (shorter only when the span is).
+//     Every victim has at least 3 own calls before the attack; Start is
+//     the first anomalous call. The kinds and their variants are listed
+//     on attackStream.
+//   - Delivery: events are in time order, or with Spec.Jitter each event
+//     is delayed by a uniform 0 to Jitter seconds.
+//   - Not modelled: time zones (all daily cycles are in UTC), IPv6 beyond
+//     phones, keys shared between unrelated owners, attackers that copy
+//     the owner's daily cycle, benign keys whose owners are also
+//     attacked.
+//
+// The same Spec always gives the same output. Generate and
+// GenerateStream may run concurrently; what they return is not safe for
+// concurrent mutation.
 package traffic
 
 import (
@@ -55,6 +111,9 @@ type Record struct {
 	Op       uint16 // index into Traffic.Ops
 	Scenario Scenario
 	Leak     bool
+	// Unmark: the key's leak mark was cleared at Time (a rotation; no
+	// call). Only GenerateStream makes these.
+	Unmark bool
 }
 
 // Instance is one attack.
@@ -79,13 +138,25 @@ type Traffic struct {
 	opIdx     map[string]uint16
 }
 
-// Spec sizes a generation.
+// Spec sizes a generation. Defaults are Generate's; GenerateStream's
+// differ where noted.
 type Spec struct {
-	Seed        uint64
-	Days        int // total span (default 21); attacks fall in the last third
-	Benign      int // benign keys (default 3000)
-	PerScenario int // instances per attack scenario (default 100)
-	Start       int64
+	Seed uint64
+	// Days is the total span (default 21; attacks fall in the last third;
+	// GenerateStream: 35, attacks from 60% of the span to 2 days before
+	// the end).
+	Days int
+	// Benign is the number of benign keys (default 3000; GenerateStream:
+	// 2000).
+	Benign int
+	// PerScenario is the number of instances per attack scenario (default
+	// 100; GenerateStream: per attack kind, default 20).
+	PerScenario int
+	Start       int64 // unix seconds (default 2026-03-01T00:00:00Z)
+	// Jitter is GenerateStream's out-of-order delivery: each event is
+	// delivered 0 to Jitter seconds after its time (uniform), so an event
+	// is never delivered after one more than Jitter seconds younger.
+	Jitter int64
 }
 
 // Op names, by class as a gateway would see them.
@@ -108,6 +179,8 @@ type gen struct {
 	carriers [][]uint16
 	ciPools  [][]uint16 // per CI provider, blocks inside cloud
 	offices  []netip.Addr
+	// x holds what only GenerateStream uses; nil for Generate.
+	x *extra
 }
 
 // Generate returns the traffic for s.
@@ -136,12 +209,12 @@ func Generate(s Spec) *Traffic {
 		p    float64
 		f    func(k int32)
 	}{
-		{"service", 0.40, func(k int32) { g.service(k, s.Start, false) }},
-		{"person", 0.25, func(k int32) { g.person(k, s.Start) }},
-		{"ci", 0.12, func(k int32) { g.ci(k, s.Start) }},
-		{"batch", 0.08, func(k int32) { g.batch(k, s.Start) }},
-		{"migrating", 0.05, func(k int32) { g.service(k, s.Start, true) }},
-		{"new", 0.10, func(k int32) { g.service(k, s.Start+g.r.Int64N(int64(s.Days-1)*g.day), false) }},
+		{"service", 0.40, func(k int32) { g.service(k, s.Start, false, nil) }},
+		{"person", 0.25, func(k int32) { g.person(k, s.Start, nil) }},
+		{"ci", 0.12, func(k int32) { g.ci(k, s.Start, nil) }},
+		{"batch", 0.08, func(k int32) { g.batch(k, s.Start, nil) }},
+		{"migrating", 0.05, func(k int32) { g.service(k, s.Start, true, nil) }},
+		{"new", 0.10, func(k int32) { g.service(k, s.Start+g.r.Int64N(int64(s.Days-1)*g.day), false, nil) }},
 	}
 	for i := 0; i < s.Benign; i++ {
 		u := g.r.Float64()
@@ -254,6 +327,20 @@ func (g *gen) sameNet(a netip.Addr) netip.Addr {
 	return netip.AddrFrom4(b)
 }
 
+// put emits one of a key's own calls, shaped by its plan (nil: as is).
+func (g *gen) put(pl *plan, rec Record) {
+	if pl != nil && rec.Time >= pl.quietFrom && rec.Time < pl.quietTo {
+		return
+	}
+	if g.x != nil {
+		if rec.Time < g.x.start {
+			return
+		}
+		rec.Agent = g.upgrade(rec.Key, rec.Time, rec.Agent)
+	}
+	g.emit(rec)
+}
+
 func (g *gen) emit(rec Record) {
 	if rec.Time >= g.end {
 		return
@@ -330,6 +417,8 @@ type keyShape struct {
 	agent uint16
 	ops   opMix
 	units float64
+	// nets are the key's usual addresses (one host of each usual /24).
+	nets []netip.Addr
 }
 
 // service: a backend in one or two /24s of a cloud provider (30% spread
@@ -339,8 +428,11 @@ type keyShape struct {
 // mean rate is log-normal (median 1 per hour, 0.2–40). Units per call are
 // log-normal around a per-key median. A migrating service moves, on a day
 // between day 3 and the end, to a /24 in a new /16 of its provider with a
-// new client version, overlapping old and new for 1–24 hours.
-func (g *gen) service(k int32, from int64, migrate bool) keyShape {
+// new client version, overlapping old and new for 1–24 hours. A plan
+// (GenerateStream) scales the rate, can make the key read-only, and can
+// start a second region at plan.region that takes half of the calls from
+// then on.
+func (g *gen) service(k int32, from int64, migrate bool, pl *plan) keyShape {
 	p := g.cloud[g.r.IntN(len(g.cloud))]
 	b1 := p[g.r.IntN(len(p))]
 	nets := []netip.Addr{g.addrIn(b1, -1)}
@@ -361,8 +453,16 @@ func (g *gen) service(k int32, from int64, migrate bool) keyShape {
 	if g.r.Float64() < 0.03 {
 		admin = 0.005
 	}
-	shape := keyShape{agent: agent, ops: g.mix(g.r.Float64() < 0.6, admin), units: g.logNormal(300, 1)}
+	writes := g.r.Float64() < 0.6
+	if pl != nil && pl.readOnly {
+		writes, admin = false, 0
+	}
+	shape := keyShape{agent: agent, ops: g.mix(writes, admin), units: g.logNormal(300, 1), nets: nets}
 	rate := min(max(g.logNormal(1, 1.2), 0.2), 40)
+	if pl != nil {
+		rate *= pl.scale
+		pl.regionNet = g.regionNet(pl, p)
+	}
 	amp := 0.3 + 0.6*g.r.Float64()
 	peak := g.r.Float64() * 24
 	weekend := 0.4 + 0.6*g.r.Float64()
@@ -391,7 +491,10 @@ func (g *gen) service(k int32, from int64, migrate bool) keyShape {
 			if t >= moveAt+overlap || t >= moveAt && g.r.IntN(2) == 0 {
 				a, ag = newNet, newAgent
 			}
-			g.emit(Record{Time: t, Addr: g.sameNet(a), Key: k, Instance: -1, Agent: ag,
+			if pl != nil && pl.region > 0 && t >= pl.region && g.r.IntN(2) == 0 {
+				a = pl.regionNet
+			}
+			g.put(pl, Record{Time: t, Addr: g.sameNet(a), Key: k, Instance: -1, Agent: ag,
 				Op: g.pick(shape.ops), Units: float32(g.logNormal(shape.units, 0.6))})
 		}
 	}
@@ -404,27 +507,54 @@ func (g *gen) service(k int32, from int64, migrate bool) keyShape {
 // 30% of phone sessions over IPv6, a random /48 of the carrier's /32), and
 // for 30% of people a 2–5 day trip using hotel and café networks of random
 // ISPs. Two or three clients (a CLI, a phone app, sometimes scripts with a
-// common HTTP library) on computers, the phone app on the phone. 1–6 sessions a day between 8:00 and 23:00, 1–20
-// calls each.
-func (g *gen) person(k int32, from int64) keyShape {
+// common HTTP library) on computers, the phone app on the phone. 1–6
+// sessions a day between 8:00 and 23:00, 1–20 calls each. A plan
+// (GenerateStream) scales the sessions, can make the key read-only, fix
+// the office (an organisation's) or the home /24, place a 2–7 day trip
+// (half of them on foreign ISPs), or move home to another ISP.
+func (g *gen) person(k int32, from int64, pl *plan) keyShape {
 	isp := g.isps[g.r.IntN(len(g.isps))]
 	home := g.addrIn(isp[g.r.IntN(len(isp))], -1)
 	office := g.offices[g.r.IntN(len(g.offices))]
+	if pl != nil && pl.office.IsValid() {
+		office = pl.office
+	}
 	ci := g.r.IntN(len(g.carriers))
 	carrier := g.carriers[ci]
 	agents := []uint16{g.agent("devcli/2." + itoa(g.r.IntN(9))), g.agent([]string{"app-ios/3.2", "app-android/3.2"}[g.r.IntN(2)])}
 	if g.r.Float64() < 0.4 {
 		agents = append(agents, g.agent(tools[g.r.IntN(len(tools))]))
 	}
-	shape := keyShape{agent: agents[0], ops: g.mix(g.r.Float64() < 0.5, 0), units: g.logNormal(100, 1)}
+	writes := g.r.Float64() < 0.5
+	if pl != nil && pl.readOnly {
+		writes = false
+	}
+	shape := keyShape{agent: agents[0], ops: g.mix(writes, 0), units: g.logNormal(100, 1), nets: []netip.Addr{home, office}}
 	tripAt, tripEnd := int64(math.MaxInt64), int64(0)
 	if g.r.Float64() < 0.3 {
 		tripAt = from + g.r.Int64N(g.end-from)
 		tripEnd = tripAt + (2+g.r.Int64N(4))*g.day
 	}
 	perDay := 1 + 5*g.r.Float64()
+	var hotels [][]uint16 // ISPs a trip uses
+	hotels = g.isps
+	if pl != nil {
+		perDay *= pl.scale
+		if pl.tripAt > 0 {
+			tripAt, tripEnd = pl.tripAt, pl.tripAt+(2+g.r.Int64N(6))*g.day
+			if g.r.IntN(2) == 0 {
+				hotels = g.x.abroad
+			}
+		}
+	}
+	moved := false
 	for d := from - from%g.day; d < g.end; d += g.day {
-		if g.r.Float64() < 0.1 { // DHCP renumbering
+		if pl != nil && pl.homeMove > 0 && d >= pl.homeMove && !moved {
+			isp = g.isps[g.r.IntN(len(g.isps))]
+			home = g.addrIn(isp[g.r.IntN(len(isp))], -1)
+			moved = true
+		}
+		if g.r.Float64() < 0.1 && (pl == nil || !pl.fixedHome) { // DHCP renumbering
 			home = g.addrIn(isp[g.r.IntN(len(isp))], int(home.As4()[2]))
 			if g.r.Float64() < 0.5 {
 				b := home.As4()
@@ -439,7 +569,7 @@ func (g *gen) person(k int32, from int64) keyShape {
 			u := g.r.Float64()
 			switch {
 			case t >= tripAt && t < tripEnd:
-				hi := g.isps[g.r.IntN(len(g.isps))]
+				hi := hotels[g.r.IntN(len(hotels))]
 				a = g.addrIn(hi[g.r.IntN(len(hi))], -1)
 				if u < 0.3 {
 					a, onPhone = g.phone(ci, carrier), true
@@ -459,7 +589,7 @@ func (g *gen) person(k int32, from int64) keyShape {
 				ag = agents[1]
 			}
 			for n := 1 + g.r.IntN(20); n > 0; n-- {
-				g.emit(Record{Time: t, Addr: g.hostIn(a), Key: k, Instance: -1, Agent: ag,
+				g.put(pl, Record{Time: t, Addr: g.hostIn(a), Key: k, Instance: -1, Agent: ag,
 					Op: g.pick(shape.ops), Units: float32(g.logNormal(shape.units, 0.6))})
 				t += 10 + g.r.Int64N(120)
 			}
@@ -490,14 +620,18 @@ func (g *gen) phone(ci int, carrier []uint16) netip.Addr {
 // of a cloud provider, each build on a random runner /24. 0.5–8 builds per
 // weekday (a fifth of that at weekends) during working hours, each 10–300
 // calls (log-normal per build around a per-key median of 10–60) over 2–10
-// minutes.
-func (g *gen) ci(k int32, from int64) {
+// minutes. A plan (GenerateStream) scales the builds.
+func (g *gen) ci(k int32, from int64, pl *plan) keyShape {
 	pool := g.ciPools[g.r.IntN(len(g.ciPools))]
 	agent := g.agent([]string{"ci-deploy/1.0", "pytest/8.0", "terraform/1.7"}[g.r.IntN(3)])
 	ops := g.mix(g.r.Float64() < 0.7, 0)
 	median := 10 + 50*g.r.Float64()
 	perDay := 0.5 + 7.5*g.r.Float64()
 	units := g.logNormal(50, 1)
+	if pl != nil {
+		perDay *= pl.scale
+	}
+	shape := keyShape{agent: agent, ops: ops, units: units}
 	for d := from - from%g.day; d < g.end; d += g.day {
 		mu := perDay
 		if wd := (d / g.day) % 7; wd == 2 || wd == 3 {
@@ -509,17 +643,18 @@ func (g *gen) ci(k int32, from int64) {
 			calls := min(max(int(g.logNormal(median, 0.5)), 10), 300)
 			dur := 120 + g.r.Int64N(480)
 			for i := 0; i < calls; i++ {
-				g.emit(Record{Time: t + g.r.Int64N(dur), Addr: runner, Key: k, Instance: -1, Agent: agent,
+				g.put(pl, Record{Time: t + g.r.Int64N(dur), Addr: runner, Key: k, Instance: -1, Agent: agent,
 					Op: g.pick(ops), Units: float32(g.logNormal(units, 0.5))})
 			}
 		}
 	}
+	return shape
 }
 
 // batch: a nightly job at a fixed hour (±10 minutes) from one cloud /24,
 // 10–150 calls over 10–30 minutes, and on 10% of nights a retry that
-// doubles it.
-func (g *gen) batch(k int32, from int64) {
+// doubles it. A plan (GenerateStream) scales the calls.
+func (g *gen) batch(k int32, from int64, pl *plan) keyShape {
 	p := g.cloud[g.r.IntN(len(g.cloud))]
 	a := g.addrIn(p[g.r.IntN(len(p))], -1)
 	agent := g.agent(sdks[g.r.IntN(4)])
@@ -527,6 +662,10 @@ func (g *gen) batch(k int32, from int64) {
 	hour := int64(g.r.IntN(24)) * 3600
 	calls := 10 + g.r.IntN(140)
 	units := g.logNormal(1000, 1)
+	if pl != nil {
+		calls = max(1, int(float64(calls)*pl.scale))
+	}
+	shape := keyShape{agent: agent, ops: ops, units: units, nets: []netip.Addr{a}}
 	for d := from - from%g.day; d < g.end; d += g.day {
 		n := calls
 		if g.r.Float64() < 0.1 {
@@ -535,10 +674,11 @@ func (g *gen) batch(k int32, from int64) {
 		t := d + hour + g.r.Int64N(1200) - 600
 		dur := 600 + g.r.Int64N(1200)
 		for i := 0; i < n; i++ {
-			g.emit(Record{Time: t + g.r.Int64N(dur), Addr: g.sameNet(a), Key: k, Instance: -1, Agent: agent,
+			g.put(pl, Record{Time: t + g.r.Int64N(dur), Addr: g.sameNet(a), Key: k, Instance: -1, Agent: agent,
 				Op: g.pick(ops), Units: float32(g.logNormal(units, 0.5))})
 		}
 	}
+	return shape
 }
 
 func (g *gen) vps() netip.Addr {
@@ -572,9 +712,9 @@ func (g *gen) attack(sc Scenario, at, from int64) {
 	if sc != Tester {
 		victim = g.key("victim")
 		if sc == Billing || g.r.Float64() < 0.6 {
-			shape = g.service(victim, from, false)
+			shape = g.service(victim, from, false, nil)
 		} else {
-			shape = g.person(victim, from)
+			shape = g.person(victim, from, nil)
 		}
 	}
 	tool := g.agent(tools[g.r.IntN(len(tools))])
@@ -651,9 +791,9 @@ func (g *gen) attack(sc Scenario, at, from int64) {
 			} else {
 				k = g.key("tested")
 				if g.r.Float64() < 0.6 {
-					g.service(k, from, false)
+					g.service(k, from, false, nil)
 				} else {
-					g.person(k, from)
+					g.person(k, from, nil)
 				}
 			}
 			t := at + g.r.Int64N(span)
