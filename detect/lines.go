@@ -256,6 +256,8 @@ type multiPat struct {
 	// its secret starts, or up to its end when the secret is on one line
 	// and only the context after it crosses lines.
 	lead *regexp2.Regexp
+	// leadGroup is lead's group number of "secret", or -1.
+	leadGroup int
 	// leadBack is how far before the text not yet searched a lead match
 	// can start: its longest match, at most maxLeadBack.
 	leadBack int
@@ -289,6 +291,7 @@ func (d *Detector) lineFacts() *lineInfo {
 					if re, err := compileRegex(src); err == nil {
 						re.MatchTimeout = d.opts.matchTimeout
 						m.lead = re
+						m.leadGroup = re.GroupNumberFromName("secret")
 						m.leadBack = min(regexMaxLen(src), maxLeadBack, c.reach)
 					}
 				}
@@ -484,7 +487,7 @@ func (w *Writer) findOpeners(p int, li *lineInfo) {
 			}
 			return llo + w.offs[i]
 		}
-		g := m.lead.GroupNumberFromName("secret")
+		g := m.leadGroup
 		err := m.lead.FindRunesMatches(w.runes, 0, func(mv regexp2.MatchView) bool {
 			mi, ml, ok := mv.GroupRange(0)
 			if !ok {

@@ -60,6 +60,19 @@ type state struct {
 	// origin is the absolute offset of the scanned text (the stream
 	// offset of a Writer's buffer); budget blocks are aligned to it.
 	origin int
+	// need, when positive, is where the text the caller still wants
+	// findings in begins: a keyword whose windows cannot reach it is not
+	// searched (a line Writer's text before its pending lines was decided
+	// already). Top-level scans only; 0 means all. need must follow a
+	// line break: a value that runs on past its window (runOn,
+	// valueRunOn) stops at one, so a keyword's windows bound what its
+	// findings reach past a line break.
+	need int
+	// reach is, for a top-level scan, how far into src the windows of
+	// the keywords found in it could reach: the largest end of a
+	// keyword plus its patterns' reach (a decoding trigger's run for an
+	// encoding keyword), 0 when none was found.
+	reach int
 	// allowed are the spans of candidates the allowlist exempted in
 	// this scan (allow.go); sum is its digest scratch.
 	allowed [][2]int
@@ -105,6 +118,7 @@ func (st *state) reset() {
 func (st *state) top(n int) {
 	st.own = budget{}
 	st.bud = &st.own
+	st.need, st.reach = 0, 0
 }
 
 // nested prepares sub for a scan of text decoded from st's text at
@@ -142,12 +156,36 @@ func (d *Detector) AppendScan(dst []Finding, src []byte) []Finding {
 // input (a stream), to which budget blocks are aligned. It reports nothing
 // to the Observer: internal scans use it, and their callers report.
 func (d *Detector) appendScanAt(dst []Finding, src []byte, origin int) []Finding {
+	dst, _ = d.appendScanNeed(dst, src, origin, 0)
+	return dst
+}
+
+// appendScanNeed is appendScanAt for a caller that wants only the
+// findings that reach src[need:] (see state.need); others may or may not
+// be returned. It also returns how far the windows of the keywords in src
+// reach (see state.reach).
+func (d *Detector) appendScanNeed(dst []Finding, src []byte, origin, need int) ([]Finding, int) {
 	st := d.pool.Get().(*state)
 	st.top(len(src))
 	st.origin = origin
+	st.need = need
 	dst = d.scan(st, dst, src, 0)
+	reach := st.reach
 	d.release(st)
-	return dst
+	return dst, reach
+}
+
+// kwReach is how far past its end the windows of keyword kw reach: the
+// largest reach of its patterns, or a decoding run for a trigger.
+func (d *Detector) kwReach(kw *keyword) int {
+	r := nearReach // decoding regions near a keyword (nearJobs)
+	if kw.trigger {
+		r = d.lim.run
+	}
+	for _, p := range kw.pats {
+		r = max(r, d.pats[p].reach)
+	}
+	return r
 }
 
 // release counts the work of a top-level scan and returns st to the pool.
@@ -220,6 +258,9 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 			continue // the next block reports it
 		}
 		kw := &d.pf.kws[c.kw]
+		if depth == 0 {
+			st.reach = max(st.reach, start+len(kw.text)+d.kwReach(kw))
+		}
 		if kw.trigger {
 			if depth < d.opts.decodeDepth {
 				st.jobs = append(st.jobs, job{enc: kw.enc, pos: start})
@@ -232,6 +273,9 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 		for _, p := range kw.pats {
 			if d.exempt != nil && d.exempt[p] {
 				continue
+			}
+			if depth == 0 && start+len(kw.text)+d.pats[p].reach < st.need {
+				continue // its windows end before the text wanted
 			}
 			st.hits = append(st.hits, hit{pat: p, start: start, end: start + len(kw.text)})
 		}

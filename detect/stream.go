@@ -77,6 +77,9 @@ type Writer struct {
 	li      *lineInfo
 	maxHold int
 	checked int64       // stream offset up to which openers were searched
+	// reachEnd is the stream offset up to which the windows of the
+	// keywords scanned so far reach.
+	reachEnd int64
 	open    []construct // multi-line constructs not yet decided
 	low     []byte      // scratch: lower-cased text searched for openers
 	runes   []rune      // scratch for lead regexes
@@ -266,7 +269,9 @@ func (w *Writer) round(final bool) {
 			return
 		}
 	}
-	w.fs = w.d.appendScanAt(w.fs[:0], w.buf, int(w.base))
+	var reach int
+	w.fs, reach = w.d.appendScanNeed(w.fs[:0], w.buf, int(w.base), 0)
+	w.noteReach(0, reach)
 	// A secret that straddles the cut is emitted whole.
 	for _, f := range w.fs {
 		if f.Start < cut && f.End > cut {
@@ -274,6 +279,19 @@ func (w *Writer) round(final bool) {
 		}
 	}
 	w.emit(w.fs, cut, cut)
+}
+
+// lineLookBack is how much written text a line Writer scans before its
+// pending lines when no keyword before them reaches them: more than any
+// catalog regex looks behind a match, and a keyword's length.
+const lineLookBack = 256
+
+// noteReach records the reach of the keywords a scan of buf[from:] found
+// (see state.reach).
+func (w *Writer) noteReach(from, reach int) {
+	if reach > 0 {
+		w.reachEnd = max(w.reachEnd, w.base+int64(from+reach))
+	}
 }
 
 // lineRound emits the decided lines (see NewLineWriter); with flush,
@@ -300,13 +318,25 @@ func (w *Writer) lineRound(flush bool) {
 	back := li.localCtx
 	if w.ctx > 0 && w.buf[w.ctx-1] != '\n' {
 		back = w.d.Horizon()
+	} else if w.reachEnd <= w.base+int64(w.ctx) {
+		// No keyword in the text written has windows that reach the
+		// pending lines: only a line-local finding in them matters, and
+		// it needs the text before them only for its regex's look back.
+		back = min(back, lineLookBack)
 	}
 	from := max(0, w.ctx-back)
 	for _, c := range w.open {
 		from = min(from, max(0, int(c.from-w.base)))
 	}
 	w.findOpeners(p, li)
-	fs := w.d.appendScanAt(w.fs[:0], w.buf[from:], int(w.base)+from)
+	// The text before ctx has been written: only findings that reach
+	// past it matter, unless a line was cut there.
+	need := 0
+	if w.ctx > from && w.buf[w.ctx-1] == '\n' {
+		need = w.ctx - from
+	}
+	fs, reach := w.d.appendScanNeed(w.fs[:0], w.buf[from:], int(w.base)+from, need)
+	w.noteReach(from, reach)
 	for i := range fs {
 		fs[i].Start += from
 		fs[i].End += from

@@ -702,3 +702,53 @@ func TestLineWritersShareDetector(t *testing.T) {
 		assert.True(t, bytes.Equal(want, outs[i].Bytes()), "writer %d: output differs from Redact", i)
 	}
 }
+
+// TestLineWriterLookBack checks the line Writer's short look-back: after
+// lines whose keywords' windows do not reach the next line, each line is
+// scanned with 256 bytes of the text before it rather than the whole
+// local context. The output is still Redact's, for secrets on one line and
+// for a keyword on the line before its value (a Kubernetes env entry); and
+// where no keyword has a long window, the regex work stays that of a few
+// whole-text scans.
+func TestLineWriterLookBack(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		every   int // a secret line every so many lines
+		k8s     bool
+		maxWork uint64 // times the work of Redact of the whole text; 0: not checked
+	}{
+		{"tokens", 50, false, 4},
+		{"tokens and env entries", 50, true, 0},
+	} {
+		keep, err := New(patterns.Default(), WithKeepLines(true))
+		require.NoError(t, err)
+		r := rand.New(rand.NewPCG(61, 62))
+		var src bytes.Buffer
+		for i := range 400 {
+			fmt.Fprintf(&src, "2026-03-01T10:%02d:%02dZ GET /v1/orders/%d 200 %dms\n", i/60, i%60, r.IntN(1e6), r.IntN(900))
+			switch {
+			case i%tc.every == 7:
+				fmt.Fprintf(&src, "auth ok with %s\n", ghToken(r, "ghp_", false))
+			case tc.k8s && i%tc.every == 30:
+				fmt.Fprintf(&src, "- name: DB_PASSWORD\n  value: \"%s\"\n", fieldSecret(r, 16))
+			}
+		}
+		want := keep.Redact(nil, src.Bytes())
+		require.NotEqual(t, src.String(), string(want), "%s: the input holds secrets", tc.name)
+
+		d, err := New(patterns.Default())
+		require.NoError(t, err)
+		var out bytes.Buffer
+		w := d.NewLineWriter(&out, 0)
+		for l := range bytes.Lines(src.Bytes()) {
+			w.Write(l)
+		}
+		require.NoError(t, w.Close())
+		assert.Equal(t, string(want), out.String(), "%s: line Writer output, line by line", tc.name)
+		if tc.maxWork > 0 {
+			whole := keep.Stats().Work // of the one Redact above
+			require.Positive(t, whole)
+			assert.LessOrEqual(t, d.Stats().Work, tc.maxWork*whole, "%s: regex work of the line Writer (got) vs whole-text scans", tc.name)
+		}
+	}
+}
