@@ -76,14 +76,14 @@ type Writer struct {
 	lines   bool
 	li      *lineInfo
 	maxHold int
-	checked int64       // stream offset up to which openers were searched
+	checked int64 // stream offset up to which openers were searched
 	// reachEnd is the stream offset up to which the windows of the
 	// keywords scanned so far reach.
 	reachEnd int64
-	open    []construct // multi-line constructs not yet decided
-	low     []byte      // scratch: lower-cased text searched for openers
-	runes   []rune      // scratch for lead regexes
-	offs    []int
+	open     []construct // multi-line constructs not yet decided
+	low      []byte      // scratch: lower-cased text searched for openers
+	runes    []rune      // scratch for lead regexes
+	offs     []int
 }
 
 // OnFinding registers fn to be called with each finding as it is redacted
