@@ -258,6 +258,8 @@ type multiPat struct {
 	lead *regexp2.Regexp
 	// leadGroup is lead's group number of "secret", or -1.
 	leadGroup int
+	// leadInLine: a match of lead holds no line break.
+	leadInLine bool
 	// leadBack is how far before the text not yet searched a lead match
 	// can start: its longest match, at most maxLeadBack.
 	leadBack int
@@ -292,6 +294,9 @@ func (d *Detector) lineFacts() *lineInfo {
 						re.MatchTimeout = d.opts.matchTimeout
 						m.lead = re
 						m.leadGroup = re.GroupNumberFromName("secret")
+						if tree, err := syntax.Parse(src, syntax.ParseOptions{}); err == nil && tree != nil && tree.Root != nil {
+							m.leadInLine = !nodeHoldsNL(tree.Root)
+						}
 						m.leadBack = min(regexMaxLen(src), maxLeadBack, c.reach)
 					}
 				}
@@ -436,6 +441,10 @@ type construct struct {
 	until int64 // once the stream reaches this, it is decided
 }
 
+// leadLookBehind is how far before a line a lead regex's look-behind can
+// look: more than any of the catalog's.
+const leadLookBehind = 64
+
 // findOpeners records the constructs that text up to buf[p] (the end of a
 // complete line) opens and that were not searched before: keywords of
 // multi-line patterns and matches of their leads.
@@ -476,6 +485,11 @@ func (w *Writer) findOpeners(p int, li *lineInfo) {
 			continue
 		}
 		llo := max(0, ck-m.leadBack)
+		if m.leadInLine && ck > 0 && w.buf[ck-1] == '\n' {
+			// A match that ends past ck lies on the lines after it; the
+			// text before is needed only for look-behinds.
+			llo = max(llo, ck-leadLookBehind)
+		}
 		region := w.buf[llo:p]
 		w.runes, w.offs = toRunes(w.runes[:0], w.offs[:0], region)
 		off := func(i int) int {
