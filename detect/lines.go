@@ -260,6 +260,9 @@ type multiPat struct {
 	leadGroup int
 	// leadInLine: a match of lead holds no line break.
 	leadInLine bool
+	// leadLits are literals one of which every match of lead holds (nil:
+	// none known); text without any of them is not searched.
+	leadLits [][]byte
 	// leadBack is how far before the text not yet searched a lead match
 	// can start: its longest match, at most maxLeadBack.
 	leadBack int
@@ -296,6 +299,9 @@ func (d *Detector) lineFacts() *lineInfo {
 						m.leadGroup = re.GroupNumberFromName("secret")
 						if tree, err := syntax.Parse(src, syntax.ParseOptions{}); err == nil && tree != nil && tree.Root != nil {
 							m.leadInLine = !nodeHoldsNL(tree.Root)
+							for _, l := range mustHold(tree.Root) {
+								m.leadLits = append(m.leadLits, []byte(l))
+							}
 						}
 						m.leadBack = min(regexMaxLen(src), maxLeadBack, c.reach)
 					}
@@ -491,6 +497,9 @@ func (w *Writer) findOpeners(p int, li *lineInfo) {
 			llo = max(llo, ck-leadLookBehind)
 		}
 		region := w.buf[llo:p]
+		if m.leadLits != nil && !holdsAny(region, m.leadLits) {
+			continue
+		}
 		w.runes, w.offs = toRunes(w.runes[:0], w.offs[:0], region)
 		off := func(i int) int {
 			if len(w.offs) == 0 || i >= len(w.offs) {
@@ -870,4 +879,66 @@ func regexMaxLen(re string) (n int) {
 	}
 	// Runes can be up to 4 bytes.
 	return min(unbounded, 4*walk(tree.Root))
+}
+
+// holdsAny reports whether b holds one of lits.
+func holdsAny(b []byte, lits [][]byte) bool {
+	for _, l := range lits {
+		if bytes.Contains(b, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// mustHold returns literals of which every match of n holds at least one,
+// or nil when it knows none: the longest literal a concatenation must
+// hold, the literals of every branch of an alternation. Literals matched
+// without case, and anything in a look-around, are not used.
+func mustHold(n *syntax.RegexNode) []string {
+	switch n.T {
+	case syntax.NtMulti:
+		if n.Options&syntax.IgnoreCase != 0 {
+			return nil
+		}
+		return []string{string(n.Str)}
+	case syntax.NtConcatenate:
+		var best []string
+		for _, c := range n.Children {
+			if l := mustHold(c); l != nil && (best == nil || shortest(l) > shortest(best)) {
+				best = l
+			}
+		}
+		return best
+	case syntax.NtAlternate:
+		var all []string
+		for _, c := range n.Children {
+			l := mustHold(c)
+			if l == nil {
+				return nil
+			}
+			all = append(all, l...)
+		}
+		return all
+	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+		if len(n.Children) == 1 {
+			return mustHold(n.Children[0])
+		}
+	case syntax.NtLoop, syntax.NtLazyloop:
+		if n.M >= 1 && len(n.Children) == 1 {
+			return mustHold(n.Children[0])
+		}
+	}
+	return nil
+}
+
+// shortest returns the length of the shortest of ls.
+func shortest(ls []string) int {
+	n := -1
+	for _, l := range ls {
+		if n < 0 || len(l) < n {
+			n = len(l)
+		}
+	}
+	return n
 }

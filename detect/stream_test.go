@@ -14,6 +14,9 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/dlclark/regexp2/v2"
+	"github.com/dlclark/regexp2/v2/syntax"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -749,6 +752,41 @@ func TestLineWriterLookBack(t *testing.T) {
 			whole := keep.Stats().Work // of the one Redact above
 			require.Positive(t, whole)
 			assert.LessOrEqual(t, d.Stats().Work, tc.maxWork*whole, "%s: regex work of the line Writer (got) vs whole-text scans", tc.name)
+		}
+	}
+}
+
+// TestMustHold checks the literals a lead regex's matches must hold, by
+// which a line Writer skips text: every match holds one of them.
+func TestMustHold(t *testing.T) {
+	tests := []struct {
+		re   string
+		want []string
+	}{
+		{`abc[0-9]+def`, []string{"abc"}},
+		{`x?"type":\s*"(?<secret>[a-z]{8})"`, []string{`"type":`}},
+		{`(?:foo|barbaz)\d`, []string{"foo", "barbaz"}},
+		{`(?:foo|\d+)`, nil},    // a branch without a literal
+		{`(?i)secret\s*=`, nil}, // matched without case
+		{`(?:ab){2,}`, []string{"ab"}},
+		{`(?:ab)*c`, nil},        // may repeat zero times; one character is no literal
+		{`(?<=key=)[a-z]+`, nil}, // a look-behind is not part of the match
+	}
+	for _, tt := range tests {
+		tree, err := syntax.Parse(tt.re, syntax.ParseOptions{})
+		require.NoError(t, err, tt.re)
+		got := mustHold(tree.Root)
+		assert.Equal(t, tt.want, got, "%s", tt.re)
+		re := regexp2.MustCompile(tt.re, regexp2.None)
+		for _, s := range []string{"abc123def", `"type": "abcdefgh"`, "foo1", "barbaz2", "ababx", "key=abc"} {
+			if m, _ := re.FindStringMatch(s); m != nil && got != nil {
+				assert.True(t, holdsAny([]byte(m.String()), func() (b [][]byte) {
+					for _, l := range got {
+						b = append(b, []byte(l))
+					}
+					return
+				}()), "%s: match %q holds none of %q", tt.re, m.String(), got)
+			}
 		}
 	}
 }
