@@ -16,7 +16,6 @@ import (
 
 	"github.com/dlclark/regexp2/v2"
 	"github.com/dlclark/regexp2/v2/syntax"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
