@@ -65,6 +65,25 @@ type Config struct {
 	// catalog and always on (Enable and Disable name catalog ids only).
 	// Each is held to the catalog's bounds (see CustomPattern).
 	CustomPatterns []CustomPattern `mapstructure:"custom_patterns"`
+	// SecretNames adds attribute and map key names whose values are
+	// secrets, beyond the built-in ones (password, token, api_key, …),
+	// like the redaction processor's blocked_key_patterns but matched as
+	// names: without case and separators (api_key, apiKey and API-KEY are
+	// one name) against a key's last component, or, for a name with a
+	// dot (db.pin), against the end of its key path. A value under such a
+	// name is checked as an assignment to it (see detect.WithSecretNames).
+	SecretNames []string `mapstructure:"secret_names"`
+	// PublicNames exempts names that the built-in rules would take for
+	// secret names (detect.WithPublicNames); values under them are still
+	// scanned as text.
+	PublicNames []string `mapstructure:"public_names"`
+	// AllowValuesFile names a file of values a team has reviewed and that
+	// are never redacted (test fixtures' tokens): one entry per line,
+	// "sha256:<64 hex>" or "hmac-sha256:<64 hex>" (the HMAC under the
+	// fingerprint key), so the file holds digests, never the values (see
+	// detect.ParseAllowValues and the AllowEntry helpers). It is read at
+	// start.
+	AllowValuesFile string `mapstructure:"allow_values_file"`
 	// Fields lists which values and attribute maps are scanned: "body"
 	// (log bodies, strings and structured values at any depth, keys
 	// included), "attributes" (log record attributes; scope attributes;
@@ -246,6 +265,19 @@ func (c *Config) resolve(extra ...detect.Option) (*settings, error) {
 	if c.MatchTimeout > 0 {
 		opts = append(opts, detect.WithMatchTimeout(c.MatchTimeout))
 	}
+	if len(c.SecretNames) > 0 {
+		opts = append(opts, detect.WithSecretNames(c.SecretNames...))
+	}
+	if len(c.PublicNames) > 0 {
+		opts = append(opts, detect.WithPublicNames(c.PublicNames...))
+	}
+	if c.AllowValuesFile != "" {
+		allow, err := readAllowValues(c.AllowValuesFile)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, detect.WithAllowValues(allow...))
+	}
 	if off := c.disabled(); len(off) > 0 {
 		opts = append(opts, detect.WithDisabled(off...))
 	}
@@ -349,4 +381,19 @@ func pathless(err error) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+}
+
+// readAllowValues reads the allowlist file named by allow_values_file.
+// Errors name the line, never its text.
+func readAllowValues(name string) ([]string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("leakwardprocessor: allow_values_file: %w", err)
+	}
+	defer f.Close()
+	allow, err := detect.ParseAllowValues(f)
+	if err != nil {
+		return nil, fmt.Errorf("leakwardprocessor: allow_values_file: %w", err)
+	}
+	return allow, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -942,4 +943,55 @@ func TestSecretNamedTraces(t *testing.T) {
 	assert.Equal(t, wantSummary(t, [][2]string{{"signing_key", pw[1]}}), summaryOf(gss.Scope().Attributes()), "scope summary")
 	assert.Equal(t, wantSummary(t, [][2]string{{"db.password", pw[2]}, {"session", pw[3]}, {"peer.passwd", pw[4]}}),
 		summaryOf(gss.Spans().At(0).Attributes()), "span summary: span, event and link")
+}
+
+// TestConfiguredNamesAndAllowlist checks secret_names, public_names and
+// allow_values_file: a configured secret name masks its value, a public
+// name leaves a value the built-in rules would mask, and an allowed token
+// passes while another token of the same pattern is masked.
+func TestConfiguredNamesAndAllowlist(t *testing.T) {
+	short := plainValues(t, 32, 1, 12)[0]
+	tok := tokens(33, 2)
+	allow := filepath.Join(t.TempDir(), "allow.txt")
+	require.NoError(t, os.WriteFile(allow, []byte("# reviewed fixture token\n"+detect.AllowEntry([]byte(tok[0]))+"\n"), 0o600))
+
+	cfg := testConfig()
+	cfg.Summary.Enabled = false
+	cfg.SecretNames = []string{"pin", "vault.unseal"}
+	cfg.PublicNames = []string{"password_hint"}
+	cfg.AllowValuesFile = allow
+	p, sink := newLogs(t, cfg)
+	tests := []struct {
+		name, value string
+		want        bool // masked
+	}{
+		{"pin", short, true},
+		{"user.PIN", short, true},
+		{"vault.unseal", short, true},
+		{"unseal", short, false}, // the dotted name needs its path
+		{"password_hint", short, false},
+		{"password", short, true},
+		{"note", "fixture " + tok[0], false},
+		{"note", "leaked " + tok[1], true},
+	}
+	for i, tt := range tests {
+		ld := plog.NewLogs()
+		ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Attributes().PutStr(tt.name, tt.value)
+		require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+		v, ok := sink.AllLogs()[i].ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().Get(tt.name)
+		require.True(t, ok, "attribute %q is kept", tt.name)
+		if tt.want {
+			assert.True(t, strings.Contains(v.Str(), "[REDACTED:"), "case %d: attribute %q is not masked", i, tt.name)
+		} else {
+			assert.True(t, v.Str() == tt.value, "case %d: attribute %q is changed", i, tt.name)
+		}
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.txt")
+	require.NoError(t, os.WriteFile(bad, []byte(detect.AllowEntry([]byte(tok[0]))+"\n"+tok[1]+"\n"), 0o600))
+	cfg.AllowValuesFile = bad
+	_, err := cfg.resolve()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "line 2", "the error names the line")
+	assert.NotContains(t, err.Error(), tok[1][:12], "the error holds no part of the line")
 }
