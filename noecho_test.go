@@ -1,6 +1,7 @@
 package leakward_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -8,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"os"
@@ -669,11 +669,7 @@ func TestNoEchoExamples(t *testing.T) {
 	})
 
 	t.Run("signup", func(t *testing.T) {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		addr := l.Addr().String()
-		l.Close()
-		var logs bytes.Buffer
+		var logs bytes.Buffer // written by the reader below until done closes
 		// A store listing every other secret: both answers are exercised.
 		var listed []string
 		for i := 0; i < len(secrets); i += 2 {
@@ -681,25 +677,45 @@ func TestNoEchoExamples(t *testing.T) {
 		}
 		storePath := filepath.Join(dir, "signup.lwl")
 		require.NoError(t, storeOf(t, listed, nil).WriteFile(storePath))
-		srv := exec.Command(bin("signup"), "-addr", addr, "-allow-test", "-store", storePath)
-		srv.Stdout, srv.Stderr = &logs, &logs
+		// Port 0: the service listens first and logs the address the
+		// system chose, so no other process can take it in between.
+		srv := exec.Command(bin("signup"), "-addr", "127.0.0.1:0", "-allow-test", "-store", storePath)
+		pr, pw := io.Pipe()
+		srv.Stdout, srv.Stderr = pw, pw
+		addrc, done := make(chan string, 1), make(chan struct{})
+		go func() {
+			defer close(done)
+			sc := bufio.NewScanner(pr)
+			for sc.Scan() {
+				line := sc.Text()
+				logs.WriteString(line + "\n")
+				if strings.Contains(line, "msg=listening") {
+					for _, f := range strings.Fields(line) {
+						if a, ok := strings.CutPrefix(f, "addr="); ok {
+							addrc <- a
+						}
+					}
+				}
+			}
+			io.Copy(io.Discard, pr)
+		}()
 		require.NoError(t, srv.Start())
+		go func() {
+			srv.Wait()
+			pw.Close() // the reader sees the end of the logs
+		}()
 		defer func() {
 			srv.Process.Kill()
-			srv.Wait()
+			<-done
 			assertBytesNoEcho(t, "signup logs", secrets, logs.Bytes())
 		}()
-		url := "http://" + addr + "/keys"
-		var up bool
-		for range 100 {
-			if c, err := net.Dial("tcp", addr); err == nil {
-				c.Close()
-				up = true
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
+		var addr string
+		select {
+		case addr = <-addrc:
+		case <-done:
+			require.Fail(t, "signup exited before it listened")
 		}
-		require.True(t, up, "signup did not start listening")
+		url := "http://" + addr + "/keys"
 		accepted := 0
 		for _, s := range secrets {
 			q, _ := json.Marshal(s)

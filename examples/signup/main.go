@@ -50,6 +50,7 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -150,9 +151,15 @@ func run(args []string, stderr io.Writer, log *slog.Logger) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Listen first, so the log line gives the address in use (with port 0,
+	// the one the system chose) and a client that read it can connect.
+	l, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("listening", "addr", c.addr, "store", c.storePath != "", "store_fail_open", c.failOpen,
+	go func() { errc <- srv.Serve(l) }()
+	log.Info("listening", "addr", l.Addr().String(), "store", c.storePath != "", "store_fail_open", c.failOpen,
 		"types", len(c.types), "allow_test", c.allowTest)
 	select {
 	case err := <-errc:
