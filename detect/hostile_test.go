@@ -262,45 +262,30 @@ func TestHostileWorkBounded(t *testing.T) {
 	}
 }
 
-// minScanTime returns the fastest of n scans of src (for the diagnostic
-// below; no test asserts a time).
-func minScanTime(d *Detector, src []byte, n int) time.Duration {
-	best := time.Duration(1<<63 - 1)
-	var fs []Finding
-	for range n {
-		start := time.Now()
-		fs = d.AppendScan(fs[:0], src)
-		best = min(best, time.Since(start))
-	}
-	return best
-}
-
-// TestHostilePerPattern is a diagnostic: with LEAKWARD_HOSTILE set to the
-// name of a hostile input, it scans 256 KiB of it with a detector per
-// pattern and logs the slowest patterns.
+// BenchmarkHostilePerPattern scans 256 KiB of one hostile input with a
+// detector per pattern, to find the patterns it costs most: with
+// LEAKWARD_HOSTILE set to the input's name,
 //
-//	LEAKWARD_HOSTILE=password-repeat go test -run HostilePerPattern -v ./detect
-func TestHostilePerPattern(t *testing.T) {
+//	LEAKWARD_HOSTILE=password-repeat go test -run X -bench HostilePerPattern ./detect
+func BenchmarkHostilePerPattern(b *testing.B) {
 	name := os.Getenv("LEAKWARD_HOSTILE")
 	if name == "" {
-		t.Skip("set LEAKWARD_HOSTILE to an input name")
+		b.Skip("set LEAKWARD_HOSTILE to an input name")
 	}
 	i := slices.IndexFunc(hostileInputs, func(in hostileInput) bool { return in.name == name })
-	require.GreaterOrEqual(t, i, 0, "unknown input %q", name)
+	require.GreaterOrEqual(b, i, 0, "unknown input %q", name)
 	src := hostileInputs[i].gen(256 << 10)
-	type cost struct {
-		id string
-		d  time.Duration
-	}
-	var costs []cost
 	for _, p := range patterns.Default() {
 		d, err := New([]patterns.Pattern{p})
-		require.NoError(t, err, p.ID)
-		costs = append(costs, cost{p.ID, minScanTime(d, src, 2)})
-	}
-	slices.SortFunc(costs, func(a, b cost) int { return int(b.d - a.d) })
-	for _, c := range costs[:min(8, len(costs))] {
-		t.Logf("%-36s %10v  %8.1f MB/s", c.id, c.d, float64(len(src))/c.d.Seconds()/1e6)
+		require.NoError(b, err, p.ID)
+		b.Run(p.ID, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			var fs []Finding
+			for b.Loop() {
+				fs = d.AppendScan(fs[:0], src)
+			}
+		})
 	}
 }
 

@@ -1,11 +1,8 @@
 package patterns_test
 
 import (
-	"fmt"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -80,45 +77,5 @@ func BenchmarkGroupPatternCost(b *testing.B) {
 				}
 			})
 		}
-	}
-}
-
-// TestGroupPatternCost prints a table of milliseconds per MiB of each
-// pattern of the group on each input (LEAKWARD_PATTERN_COST=1; the best of
-// three scans of 256 KiB), and fails when a pattern is slower than
-// LEAKWARD_PATTERN_COST_MAX ms/MiB on clean logs, if set.
-//
-//	LEAKWARD_PATTERN_COST=1 go test ./patterns -run TestGroupPatternCost -v
-func TestGroupPatternCost(t *testing.T) {
-	if os.Getenv("LEAKWARD_PATTERN_COST") == "" {
-		t.Skip("set LEAKWARD_PATTERN_COST=1 to measure")
-	}
-	const size = 1 << 18
-	srcs := make([][]byte, len(gnCostInputs))
-	var head strings.Builder
-	fmt.Fprintf(&head, "%-30s", "ms/MiB")
-	for i, in := range gnCostInputs {
-		srcs[i] = in.make(size)
-		fmt.Fprintf(&head, " %11s", in.name)
-	}
-	t.Log(head.String())
-	for _, id := range gnCostIDs {
-		if only := os.Getenv("LEAKWARD_PATTERN_COST_ID"); only != "" && !strings.Contains(id, only) {
-			continue
-		}
-		d, err := detect.New([]patterns.Pattern{gnPatternByID(t, id)})
-		require.NoError(t, err)
-		var row strings.Builder
-		fmt.Fprintf(&row, "%-30s", id)
-		for _, src := range srcs {
-			best := time.Duration(1 << 62)
-			for range 3 {
-				start := time.Now()
-				d.Scan(src)
-				best = min(best, time.Since(start))
-			}
-			fmt.Fprintf(&row, " %11.2f", float64(best.Microseconds())/1000*float64(1<<20)/size)
-		}
-		t.Log(row.String())
 	}
 }
