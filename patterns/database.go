@@ -18,12 +18,14 @@ func uriRegex(schemes string) string {
 }
 
 // sqlServerValue is a connection-string property value: double-quoted,
-// single-quoted, in ODBC braces, or bare. A bare value is its first word,
+// single-quoted, in ODBC braces, or bare. A quoted or braced value is
+// followed by a ';', white space (a log line's next field), a quote or the
+// end. A bare value is its first word,
 // taken whole, and the words after it (inner spaces) only if a ';' or a
 // quote (the end of the quoted connection string, and then no '=' in
 // them) ends them: a last value, with no ';' after it, ends at white
 // space, not at the end of the line.
-const sqlServerValue = `(?:(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|\{(?<secret>[^}\r\n]{1,128})\})(?=[ \t]*(?:;|$|["'\r\n]))` +
+const sqlServerValue = `(?:(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|\{(?<secret>[^}\r\n]{1,128})\})(?=[\s;"']|$)` +
 	`|(?<secret>[^;\s"'{](?>[^;\s"']{0,127})(?:(?>(?:[ \t]+[^;\s"']{1,127}){1,16})(?=[ \t]*;)|(?>(?:[ \t]+[^;\s"'=]{1,127}){1,16})(?=["']))?)(?=[\s"';]|$))`
 
 // sqlServerHost is the property that makes a ';'-separated list a SQL
