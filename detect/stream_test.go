@@ -516,7 +516,7 @@ func TestLineWriterHoldsBlockUntilEnd(t *testing.T) {
 // as the end of the input, as Redact does: the lines after the last mask
 // are written as they are.)
 func TestLineWriterHoldBound(t *testing.T) {
-	d, err := New(patterns.Default())
+	d, err := New(patterns.Default(), WithMatchTimeout(exactTimeout))
 	require.NoError(t, err)
 	r := rand.New(rand.NewPCG(36, 37))
 	var src []byte
@@ -565,7 +565,7 @@ func TestLineWriterHoldBound(t *testing.T) {
 // examples keeps its line count under WithKeepLines, in Redact and in a
 // line Writer, and that the default keeps the old single mask.
 func TestKeepLines(t *testing.T) {
-	keep, err := New(patterns.Default(), WithKeepLines(true))
+	keep, err := New(patterns.Default(), WithKeepLines(true), WithMatchTimeout(exactTimeout))
 	require.NoError(t, err)
 	d := defaultDetector()
 	_, exs := catalogExamples()
@@ -681,7 +681,7 @@ func BenchmarkLineWriter(b *testing.B) {
 // several goroutines (run with -race): the facts they share are built
 // once, and each Writer's output is Redact's.
 func TestLineWritersShareDetector(t *testing.T) {
-	d, err := New(patterns.Default())
+	d, err := New(patterns.Default(), WithMatchTimeout(exactTimeout))
 	require.NoError(t, err)
 	src := genLog(32<<10, 5, 38)
 	want := d.Redact(nil, src)
@@ -722,7 +722,7 @@ func TestLineWriterLookBack(t *testing.T) {
 		{"tokens", 50, false, 4},
 		{"tokens and env entries", 50, true, 0},
 	} {
-		keep, err := New(patterns.Default(), WithKeepLines(true))
+		keep, err := New(patterns.Default(), WithKeepLines(true), WithMatchTimeout(exactTimeout))
 		require.NoError(t, err)
 		r := rand.New(rand.NewPCG(61, 62))
 		var src bytes.Buffer
@@ -738,7 +738,7 @@ func TestLineWriterLookBack(t *testing.T) {
 		want := keep.Redact(nil, src.Bytes())
 		require.NotEqual(t, src.String(), string(want), "%s: the input holds secrets", tc.name)
 
-		d, err := New(patterns.Default())
+		d, err := New(patterns.Default(), WithMatchTimeout(exactTimeout))
 		require.NoError(t, err)
 		var out bytes.Buffer
 		w := d.NewLineWriter(&out, 0)
