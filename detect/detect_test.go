@@ -79,9 +79,11 @@ func testPatterns() []patterns.Pattern {
 	}
 }
 
+// newTest returns a detector of the test catalog. Its match timeout is
+// exactTimeout (see there) unless opts set one.
 func newTest(t testing.TB, opts ...Option) *Detector {
 	t.Helper()
-	d, err := New(testPatterns(), opts...)
+	d, err := New(testPatterns(), append([]Option{WithMatchTimeout(exactTimeout)}, opts...)...)
 	require.NoError(t, err)
 	return d
 }
@@ -308,7 +310,8 @@ func TestHostileRegexIsBounded(t *testing.T) {
 }
 
 func TestEveryRegexHasTimeout(t *testing.T) {
-	d := newTest(t)
+	d, err := New(testPatterns())
+	require.NoError(t, err)
 	for _, c := range d.pats {
 		assert.Equal(t, DefaultMatchTimeout, c.re.MatchTimeout, c.p.ID)
 	}
