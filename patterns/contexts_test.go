@@ -364,7 +364,6 @@ var contexts = []context{
 // current.
 var knownContextGaps = map[string]string{
 	// Engine limits (detect).
-	"kubernetes-secret-manifest / base64 k8s Secret":     "a manifest encoded inside another manifest's data: the outer one reports the whole data block",
 	"kubernetes-secret-manifest / json escaped newlines": "escaped newlines inside a JSON string are not matched by the manifest regex",
 }
 
