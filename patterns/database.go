@@ -19,7 +19,10 @@ func uriRegex(schemes string) string {
 
 // sqlServerValue is a connection-string property value: double-quoted,
 // single-quoted, in ODBC braces ('}}' stands for '}' inside them), or
-// bare. A bare value is its first word, taken whole, and the words after
+// bare. A quoted value is followed by a ';', white space (a log line's
+// next field), a quote or the end; a braced one by anything but a word
+// character (the syntax around the connection string may resume: "</",
+// ")"). A bare value is its first word, taken whole, and the words after
 // it (inner spaces) only if a ';' or a quote (the end of the quoted
 // connection string, and then no '=' in them) ends them. A ';' that
 // closes an HTML-escaped quote (&quot;) ends no value. A value ended by a
@@ -29,8 +32,8 @@ func uriRegex(schemes string) string {
 // (sqlServerLastEnd); one that holds an opening bracket or a backtick of
 // its own is taken whole, unless it starts with an end tag (an empty
 // value in XML).
-const sqlServerValue = `(?:(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})')(?=[ \t]*(?:;|$|["'\r\n]))` +
-	`|\{(?<secret>(?:[^}\r\n]|\}\}){1,128})\}(?!\})` +
+const sqlServerValue = `(?:(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})')(?=[\s;"']|$)` +
+	`|\{(?<secret>(?:[^}\r\n]|\}\}){1,128})\}(?![}A-Za-z0-9_])` +
 	`|(?<secret>[^;\s"'{](?>[^;\s"']{0,127})(?>(?:[ \t]+[^;\s"']{1,127}){1,16})?)(?<!` + htmlQuoteRef + `)(?=[ \t]*;)` +
 	`|(?<secret>(?!\{)` + sqlServerQuotedChar + `(?>` + sqlServerQuotedChar + `{0,127})(?>(?:[ \t]+(?:[^;\s"'=\\]|\\(?![nrt"])){1,127}){0,16}))(?=["'])` +
 	`|(?<secret>[^;\s"'{(\[<\x60][^;\s"'(\[<\x60]{0,127}?)(?=` + sqlServerLastEnd + `)` +

@@ -184,6 +184,8 @@ func TestSQLServerNearMisses(t *testing.T) {
 		{"empty value before an html quote", "<td>&quot;Server=db1;Pwd=&quot;PW</td>"},
 		{"empty value before an end tag", "<c>Server=db1;Pwd=</c>PW"},
 		{"placeholder in braces", "Server=db1;Pwd={your_password};"},
+		{"odbc braces then a word", "Server=db1;Pwd={PW}x end"},
+		{"template braces", "Server=db1;Pwd={{ .Values.PW }} end"},
 	} {
 		text := strings.Replace(c.text, "PW", pw, 1)
 		for _, f := range d.Scan([]byte(text)) {
