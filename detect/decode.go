@@ -12,10 +12,12 @@ import (
 // Encoded secrets are found by decoding only candidate regions: a run of
 // base64 (or of hex digits) around the encoded form of a distinctive
 // keyword, a block of wrapped base64 lines holding such a run, a run of
-// percent-encoded text around %2F, %2B, %3D, %40, %3A, %24 or %25, a JSON
-// string around :\/\/ or \u00, a run holding an HTML reference for /, + or
-// =, the JSON text from a keyword to a \/ near it, and the line of a keyword
-// with ANSI escape sequences or HTML references near it. A region reaches
+// percent-encoded text around %2F, %2B, %3D, %40, %3A, %24 or %25 (and, in
+// text percent-decoded already, around an escape that was escaped again),
+// a JSON string around :\/\/ or \u00, the line of an HTML reference for /,
+// + or = or of the HTML form of a keyword holding quotes, the JSON text
+// from a keyword to a \/ near it, and the line of a keyword with ANSI
+// escape sequences or HTML references near it. A region reaches
 // at most maxDecodeRun bytes each side of its trigger; overlapping regions
 // of one encoding are merged and decoded once (in overlapping chunks when
 // long), and rescanned with the whole catalog one level deeper
@@ -176,7 +178,9 @@ func (d *Detector) decodeJobs(st *state, src []byte, depth int) {
 			case EncodingJSON:
 				in = isJSONRun
 			case EncodingHTML:
-				in = isHTMLRun
+				// Escaped text keeps its spaces: the line around the
+				// reference (a connection string's "Initial Catalog").
+				in = lineRun
 			}
 			w.lo, w.hi, w.loCut, w.hiCut = runWin(j.enc, j.pos, in)
 		}
@@ -635,10 +639,6 @@ func (d *Detector) decodeHex(st *state, src []byte, lo, hi, keepLo, keepHi, dept
 
 func isJSONRun(c byte) bool { return c >= ' ' && c != '"' }
 
-func isHTMLRun(c byte) bool {
-	return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '<' && c != '>'
-}
-
 // escapedSlashRegion looks for \/ (a JSON-escaped slash, which encoders
 // such as PHP's write for every /) near a keyword at src[kwStart:kwEnd]
 // (see lineWindow), not before from. A secret holding / is then written with backslashes
@@ -667,16 +667,25 @@ func (d *Detector) decodeMapped(st *state, src []byte, lo, hi int, enc Encoding,
 	st.nested(sub, lo)
 	defer func() { sub.reset(); d.pool.Put(sub) }()
 	dec, dmap := sub.dec[:0], sub.dmap[:0]
-	changed := false
+	seeds := sub.seeds[:0]
+	changed, plus := false, false
 	for i := lo; i < hi; {
 		c := src[i]
 		switch {
-		case enc == EncodingPercent && c == '%' && i+2 < hi+0 && unhex(src[i+1]) >= 0 && unhex(src[i+2]) >= 0:
-			dec = append(dec, byte(unhex(src[i+1])<<4|unhex(src[i+2])))
+		case enc == EncodingPercent && c == '%' && i+2 < hi && unhex(src[i+1]) >= 0 && unhex(src[i+2]) >= 0:
+			b := byte(unhex(src[i+1])<<4 | unhex(src[i+2]))
+			if b == '%' && i+4 < hi && unhex(src[i+3]) >= 0 && unhex(src[i+4]) >= 0 {
+				// %25 before two hex digits: an escape escaped again,
+				// decoded once more whatever character it stands for.
+				seeds = append(seeds, len(dec))
+			}
+			dec = append(dec, b)
 			dmap = append(dmap, i)
 			i += 3
 			changed = true
 			continue
+		case enc == EncodingPercent && c == '+':
+			plus = true
 		case enc == EncodingHTML && c == '&':
 			if r, n := entity(src[i:hi]); n > 0 {
 				start := len(dec)
@@ -748,11 +757,27 @@ func (d *Detector) decodeMapped(st *state, src []byte, lo, hi int, enc Encoding,
 		i++
 	}
 	dmap = append(dmap, hi)
-	sub.dec, sub.dmap = dec, dmap
+	sub.dec, sub.dmap, sub.seeds = dec, dmap, seeds
 	if !changed {
 		return
 	}
-	inner := d.scan(sub, nil, dec, depth+1)
+	d.addMapped(st, d.scan(sub, nil, dec, depth+1), dmap, enc, keepLo, keepHi)
+	// A form (application/x-www-form-urlencoded) writes a space as '+':
+	// unless the run writes spaces as %20, its bare '+' may be spaces,
+	// and the text is scanned again with them so.
+	if plus && !bytes.Contains(src[lo:hi], []byte("%20")) {
+		for k, c := range dec {
+			if c == '+' && src[dmap[k]] == '+' {
+				dec[k] = ' '
+			}
+		}
+		d.addMapped(st, d.scan(sub, nil, dec, depth+1), dmap, enc, keepLo, keepHi)
+	}
+}
+
+// addMapped records the findings inner of text decoded by decodeMapped,
+// mapping their spans to source offsets with dmap.
+func (d *Detector) addMapped(st *state, inner []Finding, dmap []int, enc Encoding, keepLo, keepHi int) {
 	for _, f := range inner {
 		e := dmap[f.End]
 		if enc == EncodingANSI {

@@ -46,12 +46,16 @@
 //     hold a secret: runs of base64 (standard or URL-safe, also wrapped
 //     at 64 or 76 columns) or of hex digits around the encoded form of a
 //     distinctive keyword; percent-encoding around %2F, %2B, %3D, %40,
-//     %3A, %24 or %25; JSON escapes around \u00 or :\/\/; HTML
-//     references for /, + or =; and, near any keyword, the JSON text up to
+//     %3A, %24 or %25, and, in text decoded once, around every escape
+//     that was escaped again (%2520), a form's '+' also read as a space;
+//     JSON escapes around \u00 or :\/\/; the lines holding HTML
+//     references for /, + or =, or the references of a keyword's quotes
+//     (&quot;ciphertext&quot;); and, near any keyword, the JSON text up to
 //     a \/ (encoders that escape every slash), and the keyword's line when
 //     it holds ANSI colour sequences or HTML references. Findings in
 //     decoded text cover the encoded bytes. Keywords matched regardless of
-//     case give base64 forms in lower case, capitalised and upper case.
+//     case give base64 and hex forms in lower case, capitalised and upper
+//     case.
 //  5. Overlapping findings are resolved deterministically: validated over
 //     unvalidated, then, for two findings of one pattern, the one that
 //     contains the other (a secret whose percent-encoded padding only its

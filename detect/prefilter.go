@@ -193,15 +193,21 @@ func buildPrefilter(pats []compiled, decode bool) prefilter {
 						}
 					}
 				}
-				// Hex forms (lower- and upper-case digits) of the keyword as
-				// written, or in lower case when matched regardless of case.
-				v := k
-				if p.KeywordsFoldCase {
-					v = string(lower([]byte(k)))
+				// Hex forms (lower- and upper-case digits) of the same
+				// variants.
+				for _, v := range variants {
+					h := hex.EncodeToString([]byte(v))
+					add(h, false, -1, true, EncodingHex)
+					add(strings.ToUpper(h), false, -1, true, EncodingHex)
 				}
-				h := hex.EncodeToString([]byte(v))
-				add(h, false, -1, true, EncodingHex)
-				add(strings.ToUpper(h), false, -1, true, EncodingHex)
+				// HTML forms of a keyword that holds a character HTML
+				// escapes ("ciphertext" written &quot;ciphertext&quot;):
+				// the references each common escaper writes.
+				for _, v := range variants {
+					for _, h := range htmlForms(v) {
+						add(h, false, -1, true, EncodingHTML)
+					}
+				}
 			}
 		}
 		for _, t := range []string{"%2F", "%2B", "%3D", "%40", "%3A", "%24", "%25", "%2f", "%2b", "%3d", "%3a"} {
@@ -296,6 +302,31 @@ func (pf *prefilter) insert(g uint32, r gramRef) {
 	pf.bits[h>>6] |= 1 << (h & 63)
 	h2 := gramHash2(g)
 	pf.bits2[h2>>6] |= 1 << (h2 & 63)
+}
+
+// htmlEscapers are the references common HTML escapers write for the
+// characters they escape (html.EscapeString, Python's html.escape, PHP's
+// htmlspecialchars): each writes one style throughout a text.
+var htmlEscapers = []*strings.Replacer{
+	strings.NewReplacer(`"`, "&#34;", "'", "&#39;", "&", "&amp;", "<", "&lt;", ">", "&gt;"),
+	strings.NewReplacer(`"`, "&quot;", "'", "&#x27;", "&", "&amp;", "<", "&lt;", ">", "&gt;"),
+	strings.NewReplacer(`"`, "&quot;", "'", "&#039;", "&", "&amp;", "<", "&lt;", ">", "&gt;"),
+	strings.NewReplacer(`"`, "&#x22;", "'", "&apos;", "&", "&#x26;", "<", "&#x3C;", ">", "&#x3E;"),
+}
+
+// htmlForms returns the HTML-escaped forms of k, none when k holds no
+// character HTML escapes.
+func htmlForms(k string) []string {
+	if !strings.ContainsAny(k, `"'&<>`) {
+		return nil
+	}
+	var out []string
+	for _, r := range htmlEscapers {
+		if f := r.Replace(k); !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // base64Forms returns base64 texts of at least 4 characters that the bytes

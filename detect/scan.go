@@ -44,6 +44,10 @@ type state struct {
 	found []Finding
 	dec   []byte
 	dmap  []int
+	// seeds are offsets of the text a scan decodes further as percent
+	// escapes whatever they stand for: escapes that were escaped again
+	// (see decodeMapped).
+	seeds []int
 	join  []byte   // wrapped base64 joined across its line breaks
 	wins  []window // decode windows of a block
 	meta  patterns.Meta
@@ -95,6 +99,10 @@ func (st *state) reset() {
 	if cap(st.dec) > maxPooledCap {
 		st.dec, st.dmap = nil, nil
 	}
+	if cap(st.seeds) > maxPooledCap {
+		st.seeds = nil
+	}
+	st.seeds = st.seeds[:0]
 	if cap(st.join) > maxPooledCap {
 		st.join = nil
 	}
@@ -247,6 +255,11 @@ func (d *Detector) scanBlock(st *state, src []byte, bs, be, depth int) {
 	st.hits, st.jobs = st.hits[:0], st.jobs[:0]
 	if depth < d.opts.decodeDepth {
 		st.jobs = d.wrapJobs(st.jobs, src, bs, be)
+		for _, p := range st.seeds {
+			if p >= bs && p < be {
+				st.jobs = append(st.jobs, job{enc: EncodingPercent, pos: p})
+			}
+		}
 	}
 	if len(st.cands) == 0 && len(st.jobs) == 0 {
 		return

@@ -210,14 +210,26 @@ func TestCatalog(t *testing.T) {
 					}
 				}
 				assert.True(t, hasKeyword, "example %d (%s) holds none of the keywords", i, preview(ex))
-				fs := d.Scan([]byte(ex))
-				found := false
-				for _, f := range fs {
-					if f.PatternID == p.ID {
-						found = true
-					}
+				start, end, ok := p.ExampleSpan(i)
+				if !assert.True(t, ok, "example %d (%s): declared secret not in the text", i, preview(ex)) {
+					continue
 				}
-				assert.True(t, found, "example %d (%s): got findings %v, want one of %s", i, preview(ex), fs, p.ID)
+				fs := d.Scan([]byte(ex))
+				_, found := findingAt(fs, p.ID, start, end)
+				assert.True(t, found, "example %d (%s): got findings %v, want %s at [%d,%d)", i, preview(ex), fs, p.ID, start, end)
+				red := d.Redact(nil, []byte(ex))
+				assert.False(t, bytes.Contains(red, []byte(ex[start:end])), "example %d (%s): the secret survives Redact", i, preview(ex))
+			}
+			assert.LessOrEqual(t, len(p.ExampleSecrets), len(p.Examples), "declared secrets beyond the examples")
+			for i, sec := range p.ExampleSecrets {
+				if sec == "" || i >= len(p.Examples) {
+					continue
+				}
+				q := p
+				q.ExampleSecrets = nil
+				ds, de, _ := p.ExampleSpan(i)
+				rs, re, _ := q.ExampleSpan(i)
+				assert.False(t, ds == rs && de == re, "example %d: declared secret is the longest token already", i)
 			}
 			for i, ex := range p.NonExamples {
 				for _, f := range d.Scan([]byte(ex)) {

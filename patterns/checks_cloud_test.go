@@ -590,22 +590,32 @@ func TestCloudValidatorsDoNotAllocate(t *testing.T) {
 	}
 }
 
-// FuzzCloudValidators checks that no validator panics on any input.
+// FuzzCloudValidators checks that no validator panics on any input and
+// that each keeps the Validator promises (see checkValidator).
 func FuzzCloudValidators(f *testing.F) {
 	f.Add([]byte("ASIAY34FZKBOKMUTVV7A"))
 	f.Add([]byte("glsa_" + strings.Repeat("0", 32) + "_162149fe"))
 	f.Add([]byte("bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tLz9YLUFtei1EYXRlPQ=="))
 	f.Add([]byte("-----BEGIN PRIVATE KEY-----\\nMIIB\\n-----END PRIVATE KEY-----"))
-	vs := []Validator{
-		ValidateAWSAccessKeyID, ValidateAWSSecretAccessKey, ValidateAzureStorageKey,
-		ValidateAzureFunctionKey, ValidateAzureMessagingKey, ValidateAzureSASSignature,
-		ValidateAzureCASKKey, ValidateAzureADClientSecret, ValidateGrafanaServiceAccountToken, ValidateGrafanaCloudToken,
-		ValidateBedrockAPIKey, ValidateServiceAccountKey,
+	vs := []struct {
+		name string
+		v    Validator
+	}{
+		{"ValidateAWSAccessKeyID", ValidateAWSAccessKeyID}, {"ValidateAWSSecretAccessKey", ValidateAWSSecretAccessKey},
+		{"ValidateAzureStorageKey", ValidateAzureStorageKey}, {"ValidateAzureFunctionKey", ValidateAzureFunctionKey},
+		{"ValidateAzureMessagingKey", ValidateAzureMessagingKey}, {"ValidateAzureSASSignature", ValidateAzureSASSignature},
+		{"ValidateAzureCASKKey", ValidateAzureCASKKey}, {"ValidateAzureADClientSecret", ValidateAzureADClientSecret},
+		{"ValidateGrafanaServiceAccountToken", ValidateGrafanaServiceAccountToken}, {"ValidateGrafanaCloudToken", ValidateGrafanaCloudToken},
+		{"ValidateBedrockAPIKey", ValidateBedrockAPIKey}, {"ValidateServiceAccountKey", ValidateServiceAccountKey},
+	}
+	for _, p := range cloudPatterns() {
+		for _, ex := range p.Examples {
+			f.Add([]byte(ex))
+		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, v := range vs {
-			var m Meta
-			v(b, &m)
+			checkValidator(t, v.name, v.v, b)
 		}
 	})
 }

@@ -836,22 +836,56 @@ func TestChecksNeverPanic(t *testing.T) {
 	}
 }
 
+// FuzzChecks checks that the crypto validators keep the Validator promises
+// (see checkValidator), and that the keyword-free finders report spans in
+// order, without overlaps, inside the input, each accepted by the check
+// that defines it, and the same spans on a second run.
 func FuzzChecks(f *testing.F) {
 	for _, c := range cryptoChecks {
 		f.Add([]byte(c.good))
 	}
+	f.Add([]byte("x\n" + genMnemonics[2] + "\n" + genWIF[1].wif + " " + genSolana[0] + "\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		for _, c := range cryptoChecks {
-			c.check(in, &Meta{})
+			checkValidator(t, c.name, c.check, in)
 		}
+		var spans [][2]int
+		last := 0
 		FindMnemonics(in, func(s, e int) {
-			if s < 0 || e > len(in) || s >= e {
-				t.Fatalf("FindMnemonics span [%d,%d) out of range %d", s, e, len(in))
+			if s < last || e > len(in) || s >= e {
+				t.Fatalf("FindMnemonics span [%d,%d) out of order or range %d", s, e, len(in))
 			}
+			last = e
+			if !CheckBIP39(in[s:e], &Meta{}) {
+				t.Fatalf("FindMnemonics span [%d,%d) fails CheckBIP39", s, e)
+			}
+			spans = append(spans, [2]int{s, e})
 		})
-		FindBase58Keys(in, func(_ string, s, e int) {
-			if s < 0 || e > len(in) || s >= e {
-				t.Fatalf("FindBase58Keys span [%d,%d) out of range %d", s, e, len(in))
+		n := 0
+		FindMnemonics(in, func(s, e int) {
+			if n >= len(spans) || spans[n] != [2]int{s, e} {
+				t.Fatalf("FindMnemonics differs on a second run at span %d", n)
+			}
+			n++
+		})
+		if n != len(spans) {
+			t.Fatalf("FindMnemonics reported %d spans, then %d", len(spans), n)
+		}
+		last = 0
+		FindBase58Keys(in, func(id string, s, e int) {
+			if s < last || e > len(in) || s >= e {
+				t.Fatalf("FindBase58Keys span [%d,%d) out of order or range %d", s, e, len(in))
+			}
+			last = e
+			var ok bool
+			switch id {
+			case "bitcoin-wif-private-key":
+				ok = CheckWIF(in[s:e], &Meta{})
+			case "solana-private-key":
+				ok = CheckSolanaKey(in[s:e], &Meta{})
+			}
+			if !ok {
+				t.Fatalf("FindBase58Keys span [%d,%d) of %q fails its check", s, e, id)
 			}
 		})
 	})

@@ -212,6 +212,8 @@ func TestGitHubChecksumMatchesIndependentEncoder(t *testing.T) {
 	assert.True(t, ValidateGitHubToken([]byte(token), &m), "token %s", scPreviewLen(token))
 }
 
+// FuzzSourceChecks checks that the source validators keep the Validator
+// promises (see checkValidator) on any input.
 func FuzzSourceChecks(f *testing.F) {
 	for _, tc := range scKnownAnswers {
 		f.Add(tc.in)
@@ -220,13 +222,18 @@ func FuzzSourceChecks(f *testing.F) {
 	f.Add("pypi-AgEIcHlwaS5vcmcC")
 	f.Add("ATATT%3")
 	f.Add(".01.0r0000000")
+	vs := []struct {
+		name string
+		v    Validator
+	}{
+		{"ValidateGitHubToken", ValidateGitHubToken}, {"ValidateGitLabRoutable", ValidateGitLabRoutable},
+		{"ValidateAtlassianToken", ValidateAtlassianToken}, {"ValidateAtlassianDC", ValidateAtlassianDC},
+		{"ValidatePyPIToken", ValidatePyPIToken}, {"ValidateDiscordBotToken", ValidateDiscordBotToken},
+		{"ValidateArtifactoryToken", ValidateArtifactoryToken}, {"ValidateSentryOrgToken", ValidateSentryOrgToken},
+	}
 	f.Fuzz(func(t *testing.T, s string) {
-		b := []byte(s)
-		for _, v := range []Validator{ValidateGitHubToken, ValidateGitLabRoutable, ValidateAtlassianToken,
-			ValidateAtlassianDC, ValidatePyPIToken, ValidateDiscordBotToken, ValidateArtifactoryToken,
-			ValidateSentryOrgToken} {
-			var m Meta
-			v(b, &m)
+		for _, v := range vs {
+			checkValidator(t, v.name, v.v, []byte(s))
 		}
 	})
 }

@@ -50,7 +50,10 @@ type sample struct {
 func (s sample) unit() string { return s.pre + s.secret + s.post }
 
 // catalogSamples returns the secrets of the examples of every pattern that
-// is recognisable without context, deduplicated.
+// is recognisable without context, deduplicated. Each secret and its span
+// come from the example as written (Pattern.ExampleSpan), not from a scan;
+// the scan only confirms them: an example whose secret the engine does not
+// find, with that span and pattern id, fails the test.
 func catalogSamples(t *testing.T) []sample {
 	t.Helper()
 	d, err := ctxDetector()
@@ -63,29 +66,44 @@ func catalogSamples(t *testing.T) []sample {
 		re, err := regexp2.Compile(p.Regex)
 		require.NoError(t, err, p.ID)
 		seen := map[string]bool{}
-		for _, ex := range p.Examples {
-			for _, f := range d.Scan([]byte(ex)) {
-				if f.PatternID != p.ID {
-					continue
-				}
-				s := string(f.Secret([]byte(ex)))
-				if seen[s] {
-					continue
-				}
-				seen[s] = true
-				ms, me := matchAround(re, ex, f.Start, f.End)
-				if strings.Contains(ex[ms:me], "://") {
-					// A URI's match may end at its userinfo: keep the
-					// rest of the URI, which its look-ahead needs.
-					for me < len(ex) && !strings.ContainsRune(" \t\r\n\"'<>`", rune(ex[me])) {
-						me++
-					}
-				}
-				out = append(out, sample{p: p, pre: ex[ms:f.Start], secret: s, post: ex[f.End:me], validated: f.Validated})
+		for i, ex := range p.Examples {
+			start, end, ok := p.ExampleSpan(i)
+			if !ok {
+				t.Errorf("%s example %d (%s): declared secret not in the text", p.ID, i, preview(ex))
+				continue
 			}
+			f, found := findingAt(d.Scan([]byte(ex)), p.ID, start, end)
+			if !found {
+				t.Errorf("%s example %d (%s): no %s finding at [%d,%d)", p.ID, i, preview(ex), p.ID, start, end)
+				continue
+			}
+			s := ex[start:end]
+			if seen[s] {
+				continue
+			}
+			seen[s] = true
+			ms, me := matchAround(re, ex, start, end)
+			if strings.Contains(ex[ms:me], "://") {
+				// A URI's match may end at its userinfo: keep the
+				// rest of the URI, which its look-ahead needs.
+				for me < len(ex) && !strings.ContainsRune(" \t\r\n\"'<>`", rune(ex[me])) {
+					me++
+				}
+			}
+			out = append(out, sample{p: p, pre: ex[ms:start], secret: s, post: ex[end:me], validated: f.Validated})
 		}
 	}
 	return out
+}
+
+// findingAt returns the finding of pattern id with span [start, end).
+func findingAt(fs []detect.Finding, id string, start, end int) (detect.Finding, bool) {
+	for _, f := range fs {
+		if f.PatternID == id && f.Start == start && f.End == end {
+			return f, true
+		}
+	}
+	return detect.Finding{}, false
 }
 
 // matchAround returns the byte span of the regex match of ex whose secret

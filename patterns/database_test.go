@@ -193,3 +193,25 @@ func TestSQLServerNearMisses(t *testing.T) {
 		}
 	}
 }
+
+// TestSQLServerClosedValueEnd: a quoted or braced password ends at its
+// closing character; a log line's next field may follow after white
+// space. A closing character followed by other text is not an end.
+func TestSQLServerClosedValueEnd(t *testing.T) {
+	pw := strings.Join([]string{"Mx4", "tR9", "vZ2q"}, "")
+	gnCheckSpans(t, []gnSpanCase{
+		{"sqlserver-connection-string", "Data Source=SQL01;Uid=p;Pwd={" + pw + "} timeout=30", pw},
+		{"sqlserver-connection-string", "Server=sql01;User Id=app;Password=\"" + pw + "\"\tpool=4", pw},
+		{"sqlserver-connection-string", "Server=sql01;User Id=app;Pwd='" + pw + "'\n", pw},
+	})
+	d, err := gnDetector()
+	require.NoError(t, err)
+	for _, text := range []string{
+		"Data Source=SQL01;Uid=p;Pwd={" + pw + "}x timeout=30",
+		"Server=sql01;User Id=app;Pwd={{ .Values.password }} pool=4",
+	} {
+		for _, f := range d.Scan([]byte(text)) {
+			assert.NotEqual(t, "sqlserver-connection-string", f.PatternID, "closed value not ended in %s", detect.Preview([]byte(text)))
+		}
+	}
+}

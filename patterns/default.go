@@ -24,6 +24,7 @@ var defaultSet = sync.OnceValue(func() []Pattern {
 		if genericIDs[out[i].ID] {
 			out[i].Generic = true
 		}
+		out[i].ExampleSecrets = exampleSecrets[out[i].ID]
 	}
 	return out
 })

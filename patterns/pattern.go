@@ -185,6 +185,10 @@ type Pattern struct {
 	// Examples are texts that each contain at least one finding of this
 	// pattern (true positives). Tests run them.
 	Examples []string
+	// ExampleSecrets declares, by index into Examples, the secret an
+	// example holds where it is not the example's longest token: the
+	// secret as written, or "head…tail" for a long one. See ExampleSpan.
+	ExampleSecrets []string
 	// NonExamples are texts that must produce no finding of this pattern
 	// (false positives, hard negatives). Tests run them.
 	NonExamples []string

@@ -1,31 +1,24 @@
-package patterns
+package patterns_test
 
 import (
-	"strings"
 	"testing"
-	"time"
 
-	"github.com/dlclark/regexp2/v2"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestPaymentPatterns(t *testing.T) {
-	aiCheckGroup(t, paymentPatterns(), []string{
+	checkGroup(t, "payment", []string{
 		"stripe-secret-key", "stripe-restricted-key", "stripe-publishable-key", "stripe-webhook-secret",
 		"square-access-token", "square-oauth-secret", "shopify-access-token", "shopify-shared-secret",
 		"paystack-secret-key", "razorpay-key-secret", "flutterwave-secret-key", "plaid-access-token",
 		"braintree-access-token",
-	})
+	}, groupRules{singleLine: true, maxLenSet: true, contextual: true})
 }
 
 // TestStripePaystackSplit checks that an sk_live_ key gets exactly one of the
-// two ids: Paystack with Paystack context, Stripe otherwise.
+// two ids: Paystack with Paystack context, Stripe otherwise, in the
+// findings of the whole default catalog.
 func TestStripePaystackSplit(t *testing.T) {
-	byID := map[string]Pattern{}
-	for _, p := range paymentPatterns() {
-		byID[p.ID] = p
-	}
 	key := "sk_live_" + "3f9a0c1b7e2d4a6b8c0d1e2f3a4b5c6d7e8f9a0b"
 	tests := []struct {
 		text string
@@ -46,26 +39,18 @@ func TestStripePaystackSplit(t *testing.T) {
 	for _, tt := range tests {
 		var got []string
 		for _, id := range []string{"stripe-secret-key", "paystack-secret-key"} {
-			p := byID[id]
-			re, err := regexp2.Compile(p.Regex)
-			require.NoError(t, err, "Regex of %s", id)
-			re.MatchTimeout = time.Second
-			if secrets, _ := aiGroupFindings(t, p, re, tt.text); len(secrets) > 0 {
+			if len(scanOne(t, id, tt.text)) > 0 {
 				got = append(got, id)
 			}
 		}
-		assert.Equal(t, []string{tt.want}, got, "ids found in %q", aiRedactExample(tt.text))
+		assert.Equal(t, []string{tt.want}, got, "ids found in %s", preview(tt.text))
 	}
 }
 
-// TestPaymentTestMarkers checks which matches carry a test marker. The
-// engine looks for TestMarkers in the whole match, so the Razorpay key id
-// that precedes a secret marks it.
+// TestPaymentTestMarkers checks which findings of the whole default
+// catalog are test-mode. The engine looks for TestMarkers in the whole
+// match, so the Razorpay key id that precedes a secret marks it.
 func TestPaymentTestMarkers(t *testing.T) {
-	byID := map[string]Pattern{}
-	for _, p := range paymentPatterns() {
-		byID[p.ID] = p
-	}
 	tests := []struct {
 		id   string
 		text string
@@ -83,18 +68,10 @@ func TestPaymentTestMarkers(t *testing.T) {
 		{"paystack-secret-key", "PAYSTACK_SECRET_KEY=sk_test_" + "3f9a0c1b7e2d4a6b8c0d1e2f3a4b5c6d7e8f9a0b", true},
 	}
 	for _, tt := range tests {
-		p := byID[tt.id]
-		re, err := regexp2.Compile(p.Regex)
-		require.NoError(t, err, "Regex of %s", tt.id)
-		re.MatchTimeout = time.Second
-		_, matches := aiGroupFindings(t, p, re, tt.text)
-		if !assert.Len(t, matches, 1, "%s findings in %q", tt.id, aiRedactExample(tt.text)) {
+		fs := scanOne(t, tt.id, tt.text)
+		if !assert.Len(t, fs, 1, "%s findings in %s", tt.id, preview(tt.text)) {
 			continue
 		}
-		got := false
-		for _, m := range p.TestMarkers {
-			got = got || strings.Contains(matches[0], m)
-		}
-		assert.Equal(t, tt.want, got, "%s test marker in %q", tt.id, aiRedactExample(tt.text))
+		assert.Equal(t, tt.want, fs[0].Test, "%s test mode in %s", tt.id, preview(tt.text))
 	}
 }

@@ -26,7 +26,6 @@ import (
 
 	"github.com/leakward/leakward/detect"
 	"github.com/leakward/leakward/integrations/otelcol/internal/vectors"
-	"github.com/leakward/leakward/patterns"
 	"github.com/leakward/leakward/score/leakstore"
 )
 
@@ -190,9 +189,7 @@ func TestLogsRedactsEverywhere(t *testing.T) {
 }
 
 func TestLogsCatalogSamples(t *testing.T) {
-	det, err := detect.New(patterns.Default(), detect.WithMatchTimeout(30*time.Second))
-	require.NoError(t, err)
-	samples := vectors.Samples(det)
+	samples := vectors.Samples()
 	require.NotEmpty(t, samples)
 	ld := plog.NewLogs()
 	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
@@ -210,7 +207,7 @@ func TestLogsCatalogSamples(t *testing.T) {
 		strs := map[string]string{}
 		strs[s.PatternID+" body"] = body.Body().Str()
 		mapStrs(s.PatternID+" attributes", attr.Attributes(), strs)
-		assertNoSecret(t, strs, s.Secrets)
+		assertNoSecret(t, strs, []string{s.Secret()})
 		v, ok := body.Attributes().Get("leakward.redacted." + s.PatternID)
 		assert.True(t, ok && v.Int() >= 1, "summary of the %s sample names its pattern", s.PatternID)
 	}
@@ -379,10 +376,8 @@ func TestLogsConcurrent(t *testing.T) {
 // catalog samples and generated tokens, for each mask style.
 func TestMasksMatchRedact(t *testing.T) {
 	t.Setenv("LW_TEST_FP_KEY", "0123456789abcdef-test-key")
-	det, err := detect.New(patterns.Default(), detect.WithMatchTimeout(30*time.Second))
-	require.NoError(t, err)
 	var texts []string
-	for _, s := range vectors.Samples(det) {
+	for _, s := range vectors.Samples() {
 		texts = append(texts, s.Text, "prefix "+s.Text+" suffix "+s.Text)
 	}
 	for _, tok := range tokens(8, 5) {

@@ -1,6 +1,7 @@
-// Package vectors makes synthetic test vectors: example lines from the
-// catalog with the secrets the detector finds in them, and freshly generated
-// GitHub-format tokens with valid checksums. No vector is a real credential.
+// Package vectors makes synthetic test vectors: the examples of the catalog
+// with the secret each holds, read from the example as written, and freshly
+// generated GitHub-format tokens with valid checksums. No vector is a real
+// credential.
 package vectors
 
 import (
@@ -8,42 +9,40 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/leakward/leakward/detect"
 	"github.com/leakward/leakward/patterns"
 )
 
-// Sample is an example text of the catalog with the secrets a default
-// detector finds in it.
+// Sample is an example text of the catalog with the secret it holds.
 type Sample struct {
 	// PatternID is the pattern the example belongs to.
 	PatternID string
 	// Text is the example text.
 	Text string
-	// Secrets are the secrets found in Text.
-	Secrets []string
+	// Start and End are the byte span of the secret in Text, which a
+	// finding of the pattern must have.
+	Start, End int
 }
 
-// Samples returns, for each pattern of the default catalog, the first of its
-// examples in which a detector built by det finds that pattern, on a single
-// line. Patterns with no such example are left out.
-func Samples(det *detect.Detector) []Sample {
+// Secret returns the secret the sample holds.
+func (s Sample) Secret() string { return s.Text[s.Start:s.End] }
+
+// SingleLine reports whether the sample's text is one line.
+func (s Sample) SingleLine() bool { return !strings.ContainsAny(s.Text, "\r\n") }
+
+// Samples returns every example of the default catalog, each with the span
+// of its secret taken from the example itself (patterns.Pattern.ExampleSpan),
+// not from a scan: a detector that misses one is wrong, not the vector.
+// Examples whose declared secret is not in their text are left out; the
+// patterns tests fail on them.
+func Samples() []Sample {
 	var out []Sample
 	for _, p := range patterns.Default() {
-		for _, ex := range p.Examples {
-			if strings.ContainsAny(ex, "\r\n") {
+		for i, ex := range p.Examples {
+			s, e, ok := p.ExampleSpan(i)
+			if !ok {
 				continue
 			}
-			fs := det.Scan([]byte(ex))
-			found := false
-			var secrets []string
-			for _, f := range fs {
-				found = found || f.PatternID == p.ID
-				secrets = append(secrets, string(f.Secret([]byte(ex))))
-			}
-			if found {
-				out = append(out, Sample{PatternID: p.ID, Text: ex, Secrets: secrets})
-				break
-			}
+			out = append(out, Sample{PatternID: p.ID, Text: ex, Start: s, End: e})
 		}
 	}
 	return out
