@@ -686,3 +686,49 @@ func TestScanWrappedBase64(t *testing.T) {
 	require.Len(t, fs, 1)
 	assert.LessOrEqual(t, fs[0].End, 76)
 }
+
+// TestContainerYieldsToItsDecodedSelf: a value of a pattern's container
+// (a Secret manifest's data) that is the base64 of another text of the
+// same pattern (a Secret manifest) is cut around the finding in the
+// decoded text, which names its own value; a percent-decoded finding of a
+// pattern is its own secret seen decoded, and is not cut out (see
+// TestScanOneFindingPerSecret).
+func TestContainerYieldsToItsDecodedSelf(t *testing.T) {
+	d, err := New([]patterns.Pattern{{
+		ID: "test-box", Provider: "Test", Grants: patterns.PrivScoped,
+		Severity: patterns.SeverityHigh, Confidence: patterns.ConfidenceDistinctive,
+		Keywords: []string{"boxsecret:"},
+		Regex:    `boxsecret:[ \t]*(?<secret>[A-Za-z0-9+/]{8,400}={0,2})(?![A-Za-z0-9+/=])`,
+		MaxLen:   420,
+	}})
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(19, 1))
+	var inner, enc string
+	for {
+		inner = base64.StdEncoding.EncodeToString([]byte(hRand(r, hAlnum, 24)))
+		enc = base64.StdEncoding.EncodeToString([]byte("kind: box\nboxsecret: " + inner + "\n"))
+		if !strings.ContainsAny(enc, "+/=") {
+			break
+		}
+	}
+	src := []byte("boxsecret: " + enc + "\n")
+	fs := d.Scan(src)
+	covered := 0
+	var decoded *Finding
+	for i := range fs {
+		covered += fs[i].Len()
+		assert.Equal(t, "test-box", fs[i].PatternID)
+		if fs[i].Encoding == EncodingBase64 {
+			decoded = &fs[i]
+		}
+	}
+	require.NotNil(t, decoded, "the decoded manifest's value is its own finding")
+	// The inner value's bytes start 21 bytes into the decoded text: the
+	// finding covers the base64 characters that encode them.
+	lo := len("boxsecret: ")
+	off := len("kind: box\nboxsecret: ")
+	assert.Equal(t, lo+off/3*4, decoded.Start, "decoded finding start")
+	assert.Equal(t, lo+(off+len(inner)+2)/3*4, decoded.End, "decoded finding end")
+	assert.Equal(t, len(enc), covered, "every byte of the outer value is inside a finding")
+	assertMasked(t, "manifest in a manifest", d.Redact(nil, src), enc[:8], enc[len(enc)-8:])
+}

@@ -66,7 +66,9 @@
 //     goes unredacted (the other values of a Secret manifest, the rest of
 //     a Basic credential around a decoded token). A generic container is
 //     also cut around a provider's finding, or a decoded one, inside it,
-//     validated or not. Findings of patterns
+//     validated or not; any container around a finding of its own pattern,
+//     as validated, in base64 or hex it holds (a Secret manifest encoded in
+//     another one's data). Findings of patterns
 //     linked by LinkWith (an AWS key id and its secret) that lie near each
 //     other share a Link number.
 //

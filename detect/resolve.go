@@ -107,18 +107,32 @@ func (d *Detector) splitContainers(st *state, found []Finding) []Finding {
 }
 
 // yieldsTo reports whether container c is cut around inner, a finding
-// inside it: when inner is better, and when c is a generic finding (a
-// Secret manifest's data block, a password assignment) and inner says
-// more about the secret, validated or not: a provider's finding, or one
-// found by decoding the text c holds as written.
+// inside it: when inner is better; when inner is of c's pattern, as
+// validated, and was found by decoding base64 or hex that c holds as
+// written (a Secret manifest encoded in another one's data: the inner one
+// names its own values); and when c is a generic finding (a Secret
+// manifest's data block, a password assignment) and inner says more about
+// the secret, validated or not: a provider's finding, or one found by
+// decoding the text c holds as written.
 func (d *Detector) yieldsTo(c, inner *Finding) bool {
 	if d.better(inner, c) {
 		return true
 	}
-	if c.PatternID == inner.PatternID || !d.isGeneric(c) || inner.Undecided != Decided {
+	if inner.Undecided != Decided {
 		return false
 	}
-	return !d.isGeneric(inner) || c.Encoding == EncodingNone && inner.Encoding != EncodingNone
+	decodedInner := c.Encoding == EncodingNone && inner.Encoding != EncodingNone
+	if c.PatternID == inner.PatternID {
+		// Only an opaque encoding (base64, hex) hides the inner finding's
+		// text from c's match: a percent-decoded finding of c's pattern is
+		// c's own secret seen decoded.
+		opaque := inner.Encoding == EncodingBase64 || inner.Encoding == EncodingHex
+		return decodedInner && opaque && inner.Validated == c.Validated
+	}
+	if !d.isGeneric(c) {
+		return false
+	}
+	return !d.isGeneric(inner) || decodedInner
 }
 
 // contains reports whether a's span strictly contains b's.

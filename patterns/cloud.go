@@ -148,8 +148,13 @@ func cloudPatterns() []Pattern {
 			Severity:    SeverityHigh,
 			Confidence:  ConfidenceDistinctive,
 			Keywords:    []string{"ABSK", "bedrock-api-key-"},
-			Regex: `(?<![A-Za-z0-9+/])(?:ABSK[A-Za-z0-9+/]{109,269}={0,2}` +
-				`|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{20,3000}={0,2})(?![A-Za-z0-9+/=]|%2[BbFf])`,
+			// A short-lived key that is a URL path segment ('/' before it)
+			// ends at the next '/': a '/' of the key would be written %2F
+			// there. ABSK, itself base64, gets no such form: after a '/' it
+			// may be part of a longer base64 run.
+			Regex: `(?:(?<![A-Za-z0-9+/])(?:ABSK[A-Za-z0-9+/]{109,269}={0,2}` +
+				`|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{20,3000}={0,2})(?![A-Za-z0-9+/=]|%2[BbFf])` +
+				`|(?<=/)bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+]{20,3000}={0,2}(?![A-Za-z0-9+=]|%2[BbFf]))`,
 			MaxLen:     3100,
 			Validate:   ValidateBedrockAPIKey,
 			MinEntropy: 4.0,

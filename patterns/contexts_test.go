@@ -377,69 +377,12 @@ var contexts = []context{
 	}},
 }
 
-// sqlServerUnitGap is why most sqlserver-connection-string contexts miss:
-// one of the pattern's test units lacks the Server= (or Data Source=)
-// property its regex needs, and password-assignment reports it instead.
-const sqlServerUnitGap = "the test unit lacks the Server=/Data Source= property the regex needs"
-
 // knownContextGaps are (pattern, context) pairs known to miss, each with
 // the reason; the test fails when one starts to pass so the list stays
 // current.
 var knownContextGaps = map[string]string{
-	// A base64 alphabet includes '/': in a URL path the token cannot be
-	// told from the next path segment.
-	"artifactory-token / url path":                             "reference tokens are base64 with '/'",
-	"aws-bedrock-api-key / url path":                           "base64 body with '/'",
-	"stripe-webhook-secret / url path":                         "base64-ish body with '/'",
-	"sqlserver-connection-string / dockerfile env":             sqlServerUnitGap,
-	"sqlserver-connection-string / html attribute":             sqlServerUnitGap,
-	"sqlserver-connection-string / json escaped newline after": sqlServerUnitGap,
-	"sqlserver-connection-string / nested json":                sqlServerUnitGap,
-	"sqlserver-connection-string / semicolon":                  sqlServerUnitGap,
-	"sqlserver-connection-string / sql insert":                 sqlServerUnitGap,
-	"sqlserver-connection-string / toml":                       sqlServerUnitGap,
-	"sqlserver-connection-string / unicode neighbours":         sqlServerUnitGap,
-	"sqlserver-connection-string / windows set":                sqlServerUnitGap,
-
-	// Engine limits (detect), and limits of the database.go and generic.go
-	// patterns.
-	"kubernetes-secret-manifest / base64 k8s Secret":      "a manifest encoded inside another manifest's data: the outer one reports the whole data block",
-	"sqlserver-connection-string / ansi colour":           sqlServerUnitGap,
-	"sqlserver-connection-string / equals no space colon": sqlServerUnitGap,
-	"sqlserver-connection-string / pipe table":            sqlServerUnitGap,
-	"sqlserver-connection-string / powershell env":        sqlServerUnitGap,
-	"sqlserver-connection-string / python bytes":          sqlServerUnitGap,
-	"sqlserver-connection-string / yaml list":             sqlServerUnitGap,
-	"sqlserver-connection-string / html entity quotes":    "a password value may hold '&': an HTML-escaped quote after it stays in the span (and redacted)",
-	"sqlserver-connection-string / base64 k8s Secret":     sqlServerUnitGap,
-	"kubernetes-secret-manifest / json escaped newlines":  "escaped newlines inside a JSON string are not matched by the manifest regex",
-	"sqlserver-connection-string / after tab":             sqlServerUnitGap,
-	"sqlserver-connection-string / base64 data":           "fold-case keywords get no base64 trigger (detect)",
-	"sqlserver-connection-string / base64 echo":           "fold-case keywords get no base64 trigger (detect)",
-	"sqlserver-connection-string / base64 env file":       "fold-case keywords get no base64 trigger (detect)",
-	"sqlserver-connection-string / bearer header":         sqlServerUnitGap,
-	"sqlserver-connection-string / brackets":              sqlServerUnitGap,
-	"sqlserver-connection-string / crlf":                  sqlServerUnitGap,
-	"sqlserver-connection-string / csv":                   sqlServerUnitGap,
-	"sqlserver-connection-string / end of input":          sqlServerUnitGap,
-	"sqlserver-connection-string / env":                   sqlServerUnitGap,
-	"sqlserver-connection-string / export single quoted":  sqlServerUnitGap,
-	"sqlserver-connection-string / go source":             sqlServerUnitGap,
-	"sqlserver-connection-string / js source":             sqlServerUnitGap,
-	"sqlserver-connection-string / json":                  sqlServerUnitGap,
-	"sqlserver-connection-string / log line":              sqlServerUnitGap,
-	"sqlserver-connection-string / long line":             sqlServerUnitGap,
-	"sqlserver-connection-string / markdown backticks":    sqlServerUnitGap,
-	"sqlserver-connection-string / neighbour after":       sqlServerUnitGap,
-	"sqlserver-connection-string / neighbour before":      sqlServerUnitGap,
-	"sqlserver-connection-string / parentheses":           sqlServerUnitGap,
-	"sqlserver-connection-string / python getenv default": sqlServerUnitGap,
-	"sqlserver-connection-string / shell flag":            sqlServerUnitGap,
-	"sqlserver-connection-string / start of input":        sqlServerUnitGap,
-	"sqlserver-connection-string / x-api-key header":      sqlServerUnitGap,
-	"sqlserver-connection-string / xml":                   sqlServerUnitGap,
-	"sqlserver-connection-string / yaml":                  sqlServerUnitGap,
-	"sqlserver-connection-string / yaml quoted":           sqlServerUnitGap,
+	// Engine limits (detect).
+	"kubernetes-secret-manifest / json escaped newlines": "escaped newlines inside a JSON string are not matched by the manifest regex",
 }
 
 func gapKey(id, ctx string) string { return id + " / " + ctx }

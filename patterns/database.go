@@ -18,15 +18,39 @@ func uriRegex(schemes string) string {
 }
 
 // sqlServerValue is a connection-string property value: double-quoted,
-// single-quoted, in ODBC braces, or bare. A quoted or braced value is
-// followed by a ';', white space (a log line's next field), a quote or the
-// end. A bare value is its first word,
-// taken whole, and the words after it (inner spaces) only if a ';' or a
-// quote (the end of the quoted connection string, and then no '=' in
-// them) ends them: a last value, with no ';' after it, ends at white
-// space, not at the end of the line.
-const sqlServerValue = `(?:(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})'|\{(?<secret>[^}\r\n]{1,128})\})(?=[\s;"']|$)` +
-	`|(?<secret>[^;\s"'{](?>[^;\s"']{0,127})(?:(?>(?:[ \t]+[^;\s"']{1,127}){1,16})(?=[ \t]*;)|(?>(?:[ \t]+[^;\s"'=]{1,127}){1,16})(?=["']))?)(?=[\s"';]|$))`
+// single-quoted, in ODBC braces ('}}' stands for '}' inside them), or
+// bare. A quoted value is followed by a ';', white space (a log line's
+// next field), a quote or the end; a braced one by anything but a word
+// character (the syntax around the connection string may resume: "</",
+// ")"). A bare value is its first word, taken whole, and the words after
+// it (inner spaces) only if a ';' or a quote (the end of the quoted
+// connection string, and then no '=' in them) ends them. A ';' that
+// closes an HTML-escaped quote (&quot;) ends no value. A value ended by a
+// quote holds no JSON string escape (\", \n, \r, \t). A last value, with
+// no ';' or quote after it, ends at white space, not at the end of the
+// line, or where the syntax around the connection string resumes
+// (sqlServerLastEnd); one that holds an opening bracket or a backtick of
+// its own is taken whole, unless it starts with an end tag (an empty
+// value in XML).
+const sqlServerValue = `(?:(?:"(?<secret>[^"\r\n]{1,128})"|'(?<secret>[^'\r\n]{1,128})')(?=[\s;"']|$)` +
+	`|\{(?<secret>(?:[^}\r\n]|\}\}){1,128})\}(?![}A-Za-z0-9_])` +
+	`|(?<secret>[^;\s"'{](?>[^;\s"']{0,127})(?>(?:[ \t]+[^;\s"']{1,127}){1,16})?)(?<!` + htmlQuoteRef + `)(?=[ \t]*;)` +
+	`|(?<secret>(?!\{)` + sqlServerQuotedChar + `(?>` + sqlServerQuotedChar + `{0,127})(?>(?:[ \t]+(?:[^;\s"'=\\]|\\(?![nrt"])){1,127}){0,16}))(?=["'])` +
+	`|(?<secret>[^;\s"'{(\[<\x60][^;\s"'(\[<\x60]{0,127}?)(?=` + sqlServerLastEnd + `)` +
+	`|(?<secret>(?!</)(?=[^;\s"']{0,127}[(\[{<\x60])[^;\s"'{](?>[^;\s"']{0,127}))(?=\s|$))`
+
+// sqlServerQuotedChar is a character of a value ended by a quote: no JSON
+// string escape.
+const sqlServerQuotedChar = `(?:[^;\s"'\\]|\\(?![nrt"]))`
+
+// htmlQuoteRef is an HTML character reference to a quote.
+const htmlQuoteRef = `&(?:quot|apos|#34|#39|#x2[27])`
+
+// sqlServerLastEnd is where a last bare value ends: white space or the
+// end of the text, after any closing brackets or backticks (a value that
+// holds no opening one did not open them); the end tag of an XML element
+// ("</"); a JSON string escape; an HTML-escaped quote.
+const sqlServerLastEnd = `[)\]}>\x60]*(?:\s|$)|</|\\[nrt"]|` + htmlQuoteRef + `;`
 
 // sqlServerHost is the property that makes a ';'-separated list a SQL
 // Server (ADO.NET, ODBC) connection string ("Network Address" ends in
@@ -191,7 +215,7 @@ func databasePatterns() []Pattern {
 				"data source=", "data source =", "address=", "address =", "addr=", "addr ="},
 			KeywordsFoldCase: true,
 			Regex: `(?i)(?:(?<![A-Za-z0-9])` + sqlServerHost + `(?>[^;\r\n"']{1,200});(?:(?>[^;\r\n"']{0,120});){0,8}?[ \t]*(?:password|pwd)[ \t]*=[ \t]*` + sqlServerValue +
-				`|(?<![A-Za-z0-9])(?:password|pwd) ?=[ \t]*` + sqlServerValue + `[ \t]*;(?=(?:(?>[^;\r\n"']{0,120});){0,8}?[ \t]*(?<![A-Za-z0-9])(?:server|data source|address|addr)[ \t]*=))`,
+				`|(?<![A-Za-z0-9])(?:password|pwd) ?=[ \t]*` + sqlServerValue + `[ \t]*;(?:(?>[^;\r\n"']{0,120});){0,8}?[ \t]*(?<![A-Za-z0-9])(?:server|data source|address|addr)[ \t]*=)`,
 			MaxLen:   512,
 			Validate: checkURIPassword,
 			Examples: []string{

@@ -115,6 +115,85 @@ func TestDatabaseNoPassword(t *testing.T) {
 	}
 }
 
+// TestSQLServerValueEnds checks where a connection string's password ends
+// in the syntax around it: the span is the password exactly, Redact
+// removes it and keeps the text after it. A password is written as PW in
+// each text and built at run time; messages name the case, not the value.
+func TestSQLServerValueEnds(t *testing.T) {
+	d, err := gnDetector()
+	require.NoError(t, err)
+	const id = "sqlserver-connection-string"
+	base := "Qz7" + "kWm3" + "vTx"
+	cases := []struct {
+		name, text, pw, keep string
+	}{
+		{"xml element", "<conn>Server=db1;Uid=u;Pwd=PW</conn>", base, "</conn>"},
+		{"json newline escape", `{"msg":"open Server=db1;Uid=u;Pwd=PW\n","n":1}`, base, `\n","n":1}`},
+		{"json tab escape", `{"msg":"Server=db1;Pwd=PW\tnext"}`, base, `\tnext"}`},
+		{"json quote escape", `{"body":"{\"c\":\"Server=db1;Uid=u;Pwd=PW\"}"}`, base, `\"}"}`},
+		// password-assignment also reports the password, and masks as
+		// undecided what may continue it after punctuation (detect's
+		// valueRunOn): the reference and the text after it.
+		{"html quote reference", "<td>&quot;Server=db1;Uid=u;Pwd=PW&quot;</td>", base, ""},
+		{"html numeric quote", "<td>&#34;Server=db1;Pwd=PW&#34;</td>", base, ""},
+		{"parentheses", "open(Server=db1;Uid=u;Pwd=PW) failed", base, ") failed"},
+		{"brackets", "conns=[Server=db1;Pwd=PW]", base, "]"},
+		{"backticks", "use `Server=db1;Pwd=PW` here", base, "` here"},
+		{"closers at end of text", "(Server=db1;Pwd=PW)]", base, ")]"},
+		{"value holds its own brackets", "Server=db1;Pwd=PW end", "Qz7(kWm3)vT)", " end"},
+		{"value holds a backtick", "Server=db1;Pwd=PW", "Qz7`kWm3vT`", ""},
+		{"closer inside a value", "Server=db1;Pwd=PW end", "Qz7]kWm3>vTx", " end"},
+		{"closer before a semicolon", "Server=db1;Pwd=PW;Encrypt=True", "Qz7kWm3vTx)", ""},
+		{"less-than not an end tag", "Server=db1;Pwd=PW end", "Qz7<kWm3vTx", " end"},
+		{"ampersand not a quote", "Server=db1;Pwd=PW end", "Qz7&amp;kWm3", " end"},
+		{"backslash not an escape", `conn = "Server=db1;Pwd=PW"`, `Qz7\kWm3vTx`, `"`},
+		{"odbc braces then text", "Server=db1;Uid=u;Pwd={PW} was used", "Qz7kW;m3vT", "} was used"},
+		{"odbc escaped brace", "Driver={ODBC Driver 18};Server=db1;Pwd={PW};", "Qz7}}kW;m3", "};"},
+		{"odbc braces in xml", "<c>Server=db1;Pwd={PW}</c>", "Qz7kW;m3vT", "}</c>"},
+		{"password before host", "Password=PW;Data Source=db1", base, " Source=db1"},
+		{"password before host in json", `{"c":"Pwd=PW;Server=db1"}`, base, `;Server=db1"}`},
+	}
+	for _, c := range cases {
+		text := strings.Replace(c.text, "PW", c.pw, 1)
+		want := strings.Index(text, c.pw)
+		found := false
+		for _, f := range d.Scan([]byte(text)) {
+			if f.PatternID == id && f.Start == want && f.End == want+len(c.pw) {
+				found = true
+			}
+		}
+		assert.True(t, found, "%s: no %s finding with the password's span", c.name, id)
+		red := d.RedactString(text)
+		assert.False(t, strings.Contains(red, c.pw), "%s: the password survives Redact", c.name)
+		assert.True(t, strings.HasSuffix(red, c.keep), "%s: Redact does not keep the text after the password", c.name)
+	}
+}
+
+// TestSQLServerNearMisses checks texts that look like a connection
+// string's password but are not one: no sqlserver-connection-string
+// finding.
+func TestSQLServerNearMisses(t *testing.T) {
+	d, err := gnDetector()
+	require.NoError(t, err)
+	pw := "Qz7" + "kWm3" + "vTx"
+	for _, c := range []struct{ name, text string }{
+		{"no host property", "Password=PW;Encrypt=True"},
+		{"host word inside a name", "Pwd=PW;MyServer=db1"},
+		{"unclosed odbc braces", "Server=db1;Pwd={PW"},
+		{"odbc braces then a brace", "Server=db1;Pwd={PW}}"},
+		{"empty value before an html quote", "<td>&quot;Server=db1;Pwd=&quot;PW</td>"},
+		{"empty value before an end tag", "<c>Server=db1;Pwd=</c>PW"},
+		{"placeholder in braces", "Server=db1;Pwd={your_password};"},
+		{"odbc braces then a word", "Server=db1;Pwd={PW}x end"},
+		{"template braces", "Server=db1;Pwd={{ .Values.PW }} end"},
+	} {
+		text := strings.Replace(c.text, "PW", pw, 1)
+		for _, f := range d.Scan([]byte(text)) {
+			assert.NotEqual(t, "sqlserver-connection-string", f.PatternID, "%s: reported as a connection string's password", c.name)
+		}
+	}
+}
+
 // TestSQLServerClosedValueEnd: a quoted or braced password ends at its
 // closing character; a log line's next field may follow after white
 // space. A closing character followed by other text is not an end.

@@ -105,10 +105,13 @@ func paymentPatterns() []Pattern {
 			Severity:    SeverityMedium,
 			Confidence:  ConfidenceDistinctive,
 			Keywords:    []string{"whsec_"},
-			Regex:       aiTokenStart + `whsec_[A-Za-z0-9+/]{32,88}={0,2}(?![A-Za-z0-9+/=_-])`,
-			MaxLen:      96,
-			MinEntropy:  3.5,
-			Uncertain:   true,
+			// A URL path segment ('/' before it) ends at the next '/': a '/'
+			// of the secret would be written %2F there.
+			Regex: aiTokenStart + `(?:(?<=/)whsec_[A-Za-z0-9+]{32,88}={0,2}(?![A-Za-z0-9+=_-])` +
+				`|whsec_[A-Za-z0-9+/]{32,88}={0,2}(?![A-Za-z0-9+/=_-]))`,
+			MaxLen:     96,
+			MinEntropy: 3.5,
+			Uncertain:  true,
 			Examples: []string{
 				`STRIPE_WEBHOOK_SECRET=whsec_6BARz5r8ZvevS1rPPS81YLybuwILGIVN`,
 				`> Ready! You are using Stripe API Version [2024-06-20]. Your webhook signing secret is whsec_57c7dc77d68770ea3d1cc9a58cfc7d03d7409c75c83a98581560d77b6a511805 (^C to quit)`,

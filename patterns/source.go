@@ -465,9 +465,13 @@ func sourcePatterns() []Pattern {
 			Severity:    SeverityHigh,
 			Confidence:  ConfidenceDistinctive,
 			Keywords:    []string{"AKCp", "cmVmdGtu"},
-			Regex:       srcBefore + `(?:AKCp[A-Za-z0-9]{69}(?![A-Za-z0-9_+=-])|cmVmdGtu[A-Za-z0-9+/_-]{56}(?![A-Za-z0-9_+/=-]))`,
-			MaxLen:      73,
-			Validate:    ValidateArtifactoryToken,
+			// A reference token that is a URL path segment ('/' before it)
+			// ends at the next '/': a '/' of the token would be written %2F
+			// there.
+			Regex: srcBefore + `(?:AKCp[A-Za-z0-9]{69}(?![A-Za-z0-9_+=-])|(?<=/)cmVmdGtu[A-Za-z0-9+_-]{56}(?![A-Za-z0-9_+=-])` +
+				`|cmVmdGtu[A-Za-z0-9+/_-]{56}(?![A-Za-z0-9_+/=-]))`,
+			MaxLen:   73,
+			Validate: ValidateArtifactoryToken,
 			Examples: []string{
 				`curl -H "X-JFrog-Art-Api: AKCpsTUvoHEyHFWd2YYMdfq7h94Xp4ritW7o1Rf99MaJytix1qJR5WkVTYJyjp1oASDLWvZQC" https://acme.jfrog.io/artifactory/api/repositories`,
 				"ARTIFACTORY_ACCESS_TOKEN=cmVmdGtuOjAxOjI1NDcwMDAyMjE6VGEzeXhJQk1rVVJabWVHZnJKazR4QkU5Mm1Z\n",
