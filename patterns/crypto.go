@@ -236,7 +236,7 @@ func cryptoPatterns() []Pattern {
 			MaxLen:   1536,
 			Validate: CheckKeystoreJSON,
 			Examples: []string{
-				`{"address":"8f0b1f4e5f2a6c4b9d7e3a1c2b4d6e8f0a1b2c3d","crypto":{"cipher":"aes-128-ctr","ciphertext":"102d110f86aefbcf8710767c84679a8094dece767ed91860273623c83d996e39","cipherparams":{"iv":"71a1d1c0c4f1b3fc20554bb498ffb2da"},"kdf":"scrypt","kdfparams":{"dklen":32,"n":262144,"p":1,"r":8,"salt":"34cc349645a012b206c0916d703bf0884490974b68e950289d8a9842c058af1b"},"mac":"30693afe89224e2ece8285be4e8a1989d946348a71a8c91628580178c23545d7"},"id":"07baca0c-1b77-4de5-af6a-571088ebc874","version":3}`,
+				`{"address":"8f0b1f4e5f2a6c4b9d7e3a1c2b4d6e8f0a1b2c3d","crypto":{"cipher":"aes-128-ctr","ciphertext":"102d110f86aefbcf8710767c84679a8094dece767ed91860273623c83d996e39","cipherparams":{"iv":"71a1d1c0c4f1b3fc20554bb498ffb2da"},"kdf":"scrypt","kdfparams":{"dklen":32,"n":262144,"p":1,"r":8,"salt":"34cc349645a012b206c0916d703bf0884490974b68e950289d8a9842c058af1b"},"mac":"30693afe89224e2ece8285be4e8a1989d946348a71a8c91628580178c23545d7"},"id":"5d2e7f91-3c4a-4b8e-9f06-2a7c1e94b3d8","version":3}`,
 				"{\n  \"version\": 3,\n  \"id\": \"3184bff6-1535-4de8-a9ad-fcddb6d1115e\",\n  \"Crypto\": {\n    \"ciphertext\": \"471c2e51214494b4dbf15149a69fe6a2fa9a33b7887f8ccb7a6993f845d5245a\",\n    \"cipherparams\": {\"iv\": \"7dde28fcbf1f3dfe0e02730778264351\"},\n    \"cipher\": \"aes-128-ctr\",\n    \"kdf\": \"pbkdf2\",\n    \"kdfparams\": {\"dklen\": 32, \"salt\": \"0264fd2a474dab23c4719b701b9655f2c10e7a531f8429cd3400ee47279f313c\", \"c\": 262144, \"prf\": \"hmac-sha256\"},\n    \"mac\": \"7e6d597e9369d34a00636ac926e9dbe986405bcf815e3b32afc5900f013b9f94\"\n  }\n}",
 			},
 			NonExamples: []string{
